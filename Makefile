@@ -1,0 +1,64 @@
+# purple-etiquette — see README.md. `make check` and `make demo` install what is missing first.
+
+BUILD     := build
+PREFIX    ?= /usr/local
+DATADIR   ?= $(PREFIX)/share
+LOCALEDIR ?= $(DATADIR)/locale
+RULESDIR  ?= $(DATADIR)/purple-etiquette/rules
+
+CC        ?= gcc
+CFLAGS    ?= -O2 -g
+WARN      := -Wall -Wextra -Werror
+# Evaluated when a recipe runs, so after `deps` has installed pkg-config and the -dev packages.
+CORE_CFLAGS = $(shell pkg-config --cflags glib-2.0 libcjson)
+CORE_LIBS   = $(shell pkg-config --libs glib-2.0 libcjson)
+DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
+
+# Debian packages: to build, to run the tests, to show the demo.
+BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpurple-dev gettext
+TEST_DEPS  := ngircd valgrind
+DEMO_DEPS  := finch
+
+CORE_SRC := $(wildcard core/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_LIB := $(BUILD)/libetiquette.a
+
+.PHONY: all deps test-deps check test bench demo clean install install-user uninstall
+all: $(BUILD)/etiquette-check
+
+deps:
+	@sh mk/deps.sh $(BUILD_DEPS)
+
+test-deps: deps
+	@sh mk/deps.sh $(TEST_DEPS)
+
+$(BUILD)/%.o: %.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -fPIC $(CORE_CFLAGS) $(DEFS) -Icore -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/etiquette-check: $(BUILD)/cli/etiquette-check.o $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BUILD)/test-core: $(BUILD)/tests/test-core.o $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# `check` installs what is missing, then runs every test in a fresh make so
+# that pkg-config sees the packages it just installed.
+check: test-deps
+	@$(MAKE) --no-print-directory test
+
+test: all $(BUILD)/test-core
+	@sh tests/run-all.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include plugin/plugin.mk
+-include po/po.mk

@@ -1,0 +1,158 @@
+/* internal.h — what the core's files share and callers never see. */
+#ifndef ETQ_INTERNAL_H
+#define ETQ_INTERNAL_H
+
+#include "etiquette.h"
+#include "text.h"
+
+#define ETQ_TEXT_DOMAIN "purple-etiquette"
+#define ETQ_N_LANGS 4
+#define ETQ_LANG_ANY (-1)
+#define ETQ_LANG_UND ETQ_N_LANGS
+
+extern const char *const etq_lang_codes[ETQ_N_LANGS + 1]; /* en de it nb und */
+int etq_lang_index(const char *code); /* -1 for "*", -2 unknown */
+
+/* The three phrase slots of a rule. */
+typedef enum { SLOT_MATCH, SLOT_ALSO, SLOT_UNLESS, N_SLOTS } EtqSlot;
+enum { SLOT_QMARK = 1, SLOT_LINK = 2 };
+
+typedef enum { DETECT_NONE, DETECT_UNANSWERED, DETECT_OVER_ENGAGEMENT, DETECT_CROSS_POST } EtqDetector;
+
+/* Conditions of `when`. */
+typedef enum {
+	WHEN_ENGAGED, WHEN_ADDRESSED, WHEN_MENTIONS_ME, WHEN_QUESTION, WHEN_LINK,
+	WHEN_ONLY, WHEN_FIRST, N_WHEN
+} EtqWhen;
+
+enum { DIR_IN = 1, DIR_OUT = 2 };
+enum { CHAT_IM = 1, CHAT_GROUP = 2 };
+
+typedef struct {
+	char *msgid;          /* looked up with gettext */
+	GHashTable *by_lang;  /* or texts per UI language (a user's rule) */
+} EtqText_l10n;
+
+typedef struct {
+	EtqEvent ev;          /* strings owned below */
+	char *text, *peer;
+	guint line;
+} EtqExample;
+
+typedef struct EtqRule {
+	char *id;
+	char *category;
+	EtqSeverity severity;
+	guint8 dirs, chats;   /* DIR_* / CHAT_* bits */
+	int lang;             /* index, or ETQ_LANG_ANY */
+	GPtrArray *phrases[N_SLOTS]; /* normalised phrase strings */
+	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK */
+	GRegex *regex;
+	gint8 when[N_WHEN];   /* -1: no condition */
+	EtqDetector detector;
+	gint64 params[3];     /* cross-post: min_words, conversations, window */
+	EtqText_l10n message, suggestion;
+	GPtrArray *examples, *counterexamples; /* EtqExample */
+	guint line;
+	const char *file;     /* interned */
+	struct EtqRuleSet *set;
+	guint index;          /* in EtqRules.all_rules */
+} EtqRule;
+
+struct EtqRuleSet {
+	char *name;
+	char *path;
+	EtqText_l10n description;
+	char **languages;
+	GPtrArray *rules;     /* EtqRule */
+	gboolean enabled;
+};
+
+/* A language profile: stopwords, typical letters and shared lists. */
+typedef struct {
+	char *path;
+	GPtrArray *stopwords;   /* normalised */
+	GArray *letters;        /* gunichar */
+	GHashTable *lists;      /* name -> GPtrArray of raw phrases */
+} EtqProfile;
+
+typedef struct EtqMatcher EtqMatcher;
+
+struct EtqRules {
+	GPtrArray *sets;                     /* EtqRuleSet */
+	EtqProfile *profiles[ETQ_N_LANGS];
+	/* Built on first use after a load: every phrase of every rule in one
+	 * word-indexed matcher, and the rules in one array. */
+	EtqMatcher *matcher;
+	GPtrArray *all_rules;
+	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
+	GPtrArray *detectors[4];             /* the rules of each detector */
+};
+
+/* ---- matcher.c: all phrases of all rules in one index ---- */
+
+/* What one message matched: per rule, which slots hit and where. */
+typedef struct {
+	guint8 hit[N_SLOTS];
+	guint tok_start, tok_end;   /* first match of SLOT_MATCH */
+} EtqRuleHit;
+
+typedef struct {
+	guint phrase;
+	guint tok_start, tok_end;
+} EtqOccurrence;
+
+typedef struct {
+	GArray *hits;        /* EtqRuleHit per rule index */
+	GArray *hit_rules;   /* guint: rules with any hit, in order */
+	GArray *occurrences; /* EtqOccurrence */
+	guint stop_hits[ETQ_N_LANGS];
+	/* Internal lists of each language: greetings and question openers. */
+	guint8 *greeting_tok;  /* per token: 1 if inside a greeting */
+	gsize greeting_cap;
+	int question_start[ETQ_N_LANGS]; /* token where a question opener starts, or -1 */
+} EtqMatch;
+
+EtqMatcher *etq_matcher_build(EtqRules *rules);
+void etq_matcher_free(EtqMatcher *m);
+void etq_match_init(EtqMatch *mt);
+void etq_match_clear(EtqMatch *mt);
+void etq_matcher_run(const EtqMatcher *m, const EtqText *text, EtqMatch *mt);
+/* Does phrase `phrase` belong to slot of rule? */
+gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot);
+gboolean etq_matcher_is_stopword(const EtqMatcher *m, const char *norm);
+
+/* ---- rules.c ---- */
+void etq_rules_prepare(EtqRules *rules);
+/* The first enabled rule of a detector, or NULL. */
+const EtqRule *etq_rules_detector(EtqRules *rules, EtqDetector d);
+char *etq_l10n_get(const EtqText_l10n *t);
+
+/* ---- langid.c ---- */
+int etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt);
+
+/* ---- check.c: one message against the rules ---- */
+typedef struct {
+	EtqText text;
+	EtqMatch match;
+} EtqScratch;
+
+typedef struct {
+	gboolean engaged;   /* known, or an exchange both ways before */
+	gboolean first;     /* nothing said in the conversation before */
+} EtqContext;
+
+void etq_scratch_init(EtqScratch *s);
+void etq_scratch_clear(EtqScratch *s);
+/* Scans and matches ev->text into s; returns the language index. */
+int etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev);
+/* Appends the findings of the text rules to out. */
+void etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
+                    const EtqContext *ctx, const char *conv, GPtrArray *out);
+gboolean etq_is_question(const EtqScratch *s, int lang);
+gboolean etq_mentions(const EtqText *text, const char *name);
+gboolean etq_addressed_to_other(const EtqRules *rules, const EtqScratch *s, const char *me);
+EtqFinding *etq_finding_new(const EtqRule *rule, const char *conv, const char *peer,
+                            const char *me, gint64 minutes, gint64 count);
+
+#endif

@@ -1,0 +1,443 @@
+/* state.c — what the core remembers of the conversations.
+ *
+ * Per conversation: whether there was an exchange both ways (cold asks),
+ * an unanswered question's deadline, and how many messages each peer sent
+ * in a row without a reply. Across conversations: recent outgoing texts,
+ * to see the same post going everywhere. Everything is bounded: the least
+ * recently active conversations are forgotten beyond max_conversations,
+ * and only a window of recent posts is kept. */
+#include <string.h>
+#include "internal.h"
+
+#define MAX_STREAK_PEERS 64
+#define MAX_POSTS 512
+#define MAX_POST_CONVS 16
+
+typedef struct {
+	char *name;
+	gboolean saw_in, saw_out;
+	GList *lru;             /* link in EtqState.lru */
+	gint64 deadline;        /* unanswered question, or -1 */
+	char *asker;
+	GList *pending;         /* link in EtqState.pending */
+	GHashTable *streaks;    /* peer -> messages in a row without a reply */
+} Conv;
+
+typedef struct {
+	char *key;              /* normalised text */
+	GPtrArray *convs;       /* where it went */
+	GArray *times;
+	gboolean fired;
+	GList *link;            /* in EtqState.posts_order */
+} Post;
+
+struct EtqState {
+	EtqRules *rules;
+	EtqConfig config;
+	EtqScratch scratch;
+	GHashTable *convs;      /* name -> Conv */
+	GQueue lru;             /* Conv, most recent first */
+	GQueue pending;         /* Conv with a deadline, earliest first */
+	GHashTable *posts;      /* key -> Post */
+	GQueue posts_order;     /* Post, oldest first */
+	gint64 now;
+};
+
+void
+etq_config_init(EtqConfig *c)
+{
+	c->unanswered_seconds = 600;
+	c->over_engagement_count = 6;
+	c->max_conversations = 1024;
+}
+
+/* ---- conversations ---- */
+
+static void
+conv_free(gpointer p)
+{
+	Conv *c = p;
+	g_free(c->name);
+	g_free(c->asker);
+	if (c->streaks)
+		g_hash_table_destroy(c->streaks);
+	g_free(c);
+}
+
+static void
+cancel_deadline(EtqState *st, Conv *c)
+{
+	if (c->pending)
+		g_queue_delete_link(&st->pending, c->pending);
+	c->pending = NULL;
+	c->deadline = -1;
+	g_clear_pointer(&c->asker, g_free);
+}
+
+static void
+conv_drop(EtqState *st, Conv *c)
+{
+	cancel_deadline(st, c);
+	g_queue_delete_link(&st->lru, c->lru);
+	g_hash_table_remove(st->convs, c->name);
+}
+
+static const char *
+conv_name(const EtqEvent *ev)
+{
+	if (ev->conv && *ev->conv)
+		return ev->conv;
+	if (ev->chat == ETQ_CHAT_GROUP)
+		return "#group";
+	return ev->peer ? ev->peer : "";
+}
+
+static Conv *
+conv_get(EtqState *st, const char *name, gboolean create)
+{
+	Conv *c = g_hash_table_lookup(st->convs, name);
+	if (c) {
+		if (create && c->lru != st->lru.head) { /* most recent first */
+			g_queue_unlink(&st->lru, c->lru);
+			g_queue_push_head_link(&st->lru, c->lru);
+		}
+		return c;
+	}
+	if (!create)
+		return NULL;
+	while (g_queue_get_length(&st->lru) >= MAX(st->config.max_conversations, 1))
+		conv_drop(st, g_queue_peek_tail(&st->lru));
+	c = g_new0(Conv, 1);
+	c->name = g_strdup(name);
+	c->deadline = -1;
+	g_queue_push_head(&st->lru, c);
+	c->lru = st->lru.head;
+	g_hash_table_insert(st->convs, c->name, c);
+	return c;
+}
+
+/* ---- cross-posting ---- */
+
+static void
+post_free(gpointer p)
+{
+	Post *post = p;
+	g_free(post->key);
+	g_ptr_array_unref(post->convs);
+	g_array_free(post->times, TRUE);
+	g_free(post);
+}
+
+/* The text with case, spacing and links normalised; NULL if too short to count. */
+static char *
+post_key(const EtqText *t, gint64 min_words)
+{
+	if (t->n_words < min_words)
+		return NULL;
+	GString *key = g_string_sized_new(t->len);
+	for (guint i = 0; i < t->tokens->len; i++) {
+		if (i)
+			g_string_append_c(key, ' ');
+		g_string_append(key, etq_token_norm(t, etq_text_token(t, i)));
+	}
+	return g_string_free(key, FALSE);
+}
+
+static void
+prune_posts(EtqState *st, gint64 window)
+{
+	Post *p;
+	while ((p = g_queue_peek_head(&st->posts_order)) &&
+	       (g_queue_get_length(&st->posts_order) > MAX_POSTS ||
+	        st->now - g_array_index(p->times, gint64, p->times->len - 1) > window)) {
+		g_queue_pop_head(&st->posts_order);
+		g_hash_table_remove(st->posts, p->key);
+	}
+}
+
+/* How many other conversations got this post within the window, and
+ * whether this one did. */
+static guint
+post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean *here)
+{
+	guint others = 0;
+	*here = FALSE;
+	for (guint i = 0; p && i < p->convs->len; i++) {
+		if (now - g_array_index(p->times, gint64, i) > window)
+			continue;
+		if (strcmp(g_ptr_array_index(p->convs, i), conv) == 0)
+			*here = TRUE;
+		else
+			others++;
+	}
+	return others;
+}
+
+static void
+post_record(EtqState *st, char *key, const char *conv)
+{
+	Post *p = g_hash_table_lookup(st->posts, key);
+	if (!p) {
+		p = g_new0(Post, 1);
+		p->key = key;
+		p->convs = g_ptr_array_new_with_free_func(g_free);
+		p->times = g_array_new(FALSE, FALSE, sizeof(gint64));
+		g_hash_table_insert(st->posts, p->key, p);
+	} else {
+		g_free(key);
+		g_queue_unlink(&st->posts_order, p->link);
+		g_list_free(p->link);
+	}
+	g_queue_push_tail(&st->posts_order, p);
+	p->link = st->posts_order.tail;
+	for (guint i = 0; i < p->convs->len; i++)
+		if (strcmp(g_ptr_array_index(p->convs, i), conv) == 0) {
+			g_array_index(p->times, gint64, i) = st->now;
+			return;
+		}
+	if (p->convs->len >= MAX_POST_CONVS) {
+		g_ptr_array_remove_index(p->convs, 0);
+		g_array_remove_index(p->times, 0);
+	}
+	g_ptr_array_add(p->convs, g_strdup(conv));
+	g_array_append_val(p->times, st->now);
+}
+
+static void
+check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean record, GPtrArray *out)
+{
+	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_CROSS_POST);
+	if (!rule || ev->dir != ETQ_DIR_OUT)
+		return;
+	gint64 window = rule->params[2];
+	if (record)
+		prune_posts(st, window);
+	char *key = post_key(&st->scratch.text, rule->params[0]);
+	if (!key)
+		return;
+	gboolean here;
+	guint spread = post_spread(g_hash_table_lookup(st->posts, key), conv, st->now, window, &here) + 1;
+	if (out && !here && spread == rule->params[1]) {
+		EtqFinding *f = etq_finding_new(rule, conv, ev->peer, ev->me, 0, spread);
+		f->span_start = 0;
+		f->span_end = st->scratch.text.len;
+		g_ptr_array_add(out, f);
+	}
+	if (record)
+		post_record(st, key, conv);
+	else
+		g_free(key);
+}
+
+/* ---- timers ---- */
+
+static void
+fire_due(EtqState *st, gint64 t, GPtrArray *out)
+{
+	Conv *c;
+	while ((c = g_queue_peek_head(&st->pending)) && c->deadline <= t) {
+		const EtqRule *rule = etq_rules_detector(st->rules, DETECT_UNANSWERED);
+		if (rule) {
+			gint64 minutes = (st->config.unanswered_seconds + 30) / 60;
+			g_ptr_array_add(out, etq_finding_new(rule, c->name, c->asker, NULL, MAX(minutes, 1), 0));
+		}
+		cancel_deadline(st, c);
+	}
+}
+
+static void
+set_deadline(EtqState *st, Conv *c, const char *asker)
+{
+	if (c->pending)
+		return; /* the first unanswered question counts */
+	c->deadline = st->now + st->config.unanswered_seconds;
+	c->asker = g_strdup(asker);
+	/* Deadlines come in time order unless the delay changed: keep it sorted. */
+	GList *l = st->pending.tail;
+	while (l && ((Conv *)l->data)->deadline > c->deadline)
+		l = l->prev;
+	if (l) {
+		g_queue_insert_after(&st->pending, l, c);
+		c->pending = l->next;
+	} else {
+		g_queue_push_head(&st->pending, c);
+		c->pending = st->pending.head;
+	}
+}
+
+/* ---- recording ---- */
+
+static void
+record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *out)
+{
+	EtqScratch *s = &st->scratch;
+	gboolean for_me = ev->chat == ETQ_CHAT_IM || etq_mentions(&s->text, ev->me);
+	if (!for_me)
+		return;
+	if (etq_is_question(s, lang) && etq_rules_detector(st->rules, DETECT_UNANSWERED))
+		set_deadline(st, c, ev->peer);
+	if (!c->streaks)
+		c->streaks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_size(c->streaks) >= MAX_STREAK_PEERS)
+		g_hash_table_remove_all(c->streaks);
+	const char *peer = ev->peer ? ev->peer : "";
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(c->streaks, peer)) + 1;
+	g_hash_table_insert(c->streaks, g_strdup(peer), GUINT_TO_POINTER(n));
+	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_OVER_ENGAGEMENT);
+	if (rule && out && n == st->config.over_engagement_count)
+		g_ptr_array_add(out, etq_finding_new(rule, c->name, peer, ev->me, 0, n));
+}
+
+static void
+record(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
+{
+	const char *name = conv_name(ev);
+	Conv *c = conv_get(st, name, TRUE);
+	if (ev->dir == ETQ_DIR_OUT) {
+		c->saw_out = TRUE;
+		cancel_deadline(st, c);
+		if (c->streaks)
+			g_hash_table_remove_all(c->streaks);
+		check_cross_post(st, ev, name, TRUE, NULL);
+	} else {
+		c->saw_in = TRUE;
+		record_incoming(st, c, ev, lang, out);
+	}
+}
+
+static void
+advance(EtqState *st, gint64 t)
+{
+	if (t > st->now)
+		st->now = t;
+}
+
+/* ---- public ---- */
+
+EtqState *
+etq_state_new(EtqRules *rules, const EtqConfig *config)
+{
+	EtqState *st = g_new0(EtqState, 1);
+	st->rules = rules;
+	if (config)
+		st->config = *config;
+	else
+		etq_config_init(&st->config);
+	etq_scratch_init(&st->scratch);
+	st->convs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, conv_free);
+	st->posts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, post_free);
+	g_queue_init(&st->lru);
+	g_queue_init(&st->pending);
+	g_queue_init(&st->posts_order);
+	st->now = G_MININT64;
+	return st;
+}
+
+void
+etq_state_free(EtqState *st)
+{
+	if (!st)
+		return;
+	g_queue_clear(&st->pending);
+	g_queue_clear(&st->lru);
+	g_queue_clear(&st->posts_order);
+	g_hash_table_destroy(st->convs);
+	g_hash_table_destroy(st->posts);
+	etq_scratch_clear(&st->scratch);
+	g_free(st);
+}
+
+void
+etq_state_set_config(EtqState *st, const EtqConfig *config)
+{
+	st->config = *config;
+	while (g_queue_get_length(&st->lru) > MAX(config->max_conversations, 1))
+		conv_drop(st, g_queue_peek_tail(&st->lru));
+}
+
+static GPtrArray *
+findings_new(void)
+{
+	return g_ptr_array_new_with_free_func((GDestroyNotify)etq_finding_free);
+}
+
+static void
+check_message(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
+{
+	const char *name = conv_name(ev);
+	Conv *c = conv_get(st, name, FALSE);
+	EtqContext ctx = {
+		.engaged = ev->known == ETQ_KNOWN_YES || (c && c->saw_in && c->saw_out),
+		.first = !c || !(c->saw_in || c->saw_out),
+	};
+	etq_check_text(st->rules, &st->scratch, lang, ev, &ctx, name, out);
+	check_cross_post(st, ev, name, FALSE, out);
+}
+
+GPtrArray *
+etq_state_check(EtqState *st, const EtqEvent *ev, const char **lang)
+{
+	GPtrArray *out = findings_new();
+	int l = etq_analyse(st->rules, &st->scratch, ev);
+	if (lang)
+		*lang = etq_lang_codes[l];
+	gint64 saved = st->now;
+	advance(st, ev->t);
+	check_message(st, ev, l, out);
+	st->now = saved;
+	return out;
+}
+
+GPtrArray *
+etq_state_record(EtqState *st, const EtqEvent *ev)
+{
+	GPtrArray *out = findings_new();
+	int l = etq_analyse(st->rules, &st->scratch, ev);
+	advance(st, ev->t);
+	record(st, ev, l, out);
+	return out;
+}
+
+GPtrArray *
+etq_state_feed(EtqState *st, const EtqEvent *ev, const char **lang)
+{
+	GPtrArray *out = findings_new();
+	advance(st, ev->t);
+	fire_due(st, st->now, out);
+	int l = etq_analyse(st->rules, &st->scratch, ev);
+	if (lang)
+		*lang = etq_lang_codes[l];
+	check_message(st, ev, l, out);
+	record(st, ev, l, out);
+	return out;
+}
+
+GPtrArray *
+etq_state_tick(EtqState *st, gint64 t)
+{
+	GPtrArray *out = findings_new();
+	advance(st, t);
+	fire_due(st, st->now, out);
+	return out;
+}
+
+gint64
+etq_state_next_deadline(const EtqState *st)
+{
+	Conv *c = g_queue_peek_head((GQueue *)&st->pending);
+	return c ? c->deadline : -1;
+}
+
+void
+etq_state_forget(EtqState *st, const char *conv)
+{
+	Conv *c = conv_get(st, conv, FALSE);
+	if (c)
+		conv_drop(st, c);
+}
+
+guint
+etq_state_n_conversations(const EtqState *st)
+{
+	return g_hash_table_size(st->convs);
+}

@@ -1,0 +1,198 @@
+/* text.c — cutting a message into normalised words.
+ *
+ * Rules compare words, not bytes: case folded, accents removed (people type
+ * "perche" for "perché"), apostrophes unified. Every word keeps its byte
+ * span in the original text so a finding can point at it. Invalid UTF-8 is
+ * skipped byte by byte, never rejected: a message is checked, not judged. */
+#include <string.h>
+#include "text.h"
+
+void
+etq_text_init(EtqText *t)
+{
+	memset(t, 0, sizeof *t);
+	t->tokens = g_array_new(FALSE, FALSE, sizeof(EtqToken));
+	t->norm = g_string_sized_new(256);
+}
+
+void
+etq_text_clear(EtqText *t)
+{
+	g_array_free(t->tokens, TRUE);
+	g_string_free(t->norm, TRUE);
+}
+
+static gboolean
+is_apostrophe(gunichar c)
+{
+	return c == '\'' || c == 0x2019;
+}
+
+static gboolean
+is_word_char(gunichar c)
+{
+	if (c < 0x80)
+		return g_ascii_isalnum(c);
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+/* The character at p, or (gunichar)-1 for an invalid byte. */
+static gunichar
+char_at(const char *p, const char *end)
+{
+	if ((guchar)*p < 0x80)
+		return (guchar)*p;
+	return g_utf8_get_char_validated(p, end - p);
+}
+
+static const char *
+next_char(const char *p, const char *end)
+{
+	gunichar c = char_at(p, end);
+	if (c == (gunichar)-1 || c == (gunichar)-2)
+		return p + 1;
+	return g_utf8_next_char(p);
+}
+
+void
+etq_normalise_word(GString *out, const char *word, gsize len)
+{
+	gsize i;
+	for (i = 0; i < len && (guchar)word[i] < 0x80; i++)
+		;
+	if (i == len) { /* the common case: plain ASCII */
+		for (i = 0; i < len; i++)
+			g_string_append_c(out, g_ascii_tolower(word[i]));
+		return;
+	}
+	char *folded = g_utf8_casefold(word, len);
+	char *nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFD);
+	for (const char *p = nfd ? nfd : ""; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		if (is_apostrophe(c))
+			g_string_append_c(out, '\'');
+		else if (!g_unichar_ismark(c))
+			g_string_append_unichar(out, c);
+	}
+	g_free(nfd);
+	g_free(folded);
+}
+
+static gboolean
+starts_link(const char *p, const char *end)
+{
+	gsize n = end - p;
+	return (n > 7 && g_ascii_strncasecmp(p, "http://", 7) == 0) ||
+	       (n > 8 && g_ascii_strncasecmp(p, "https://", 8) == 0) ||
+	       (n > 4 && g_ascii_strncasecmp(p, "www.", 4) == 0);
+}
+
+static gboolean
+is_space(gunichar c)
+{
+	return c < 0x80 ? g_ascii_isspace(c) : g_unichar_isspace(c);
+}
+
+static gunichar
+next_visible(const char *p, const char *end)
+{
+	while (p < end) {
+		gunichar c = char_at(p, end);
+		if (!is_space(c))
+			return c == (gunichar)-1 || c == (gunichar)-2 ? 0 : c;
+		p = next_char(p, end);
+	}
+	return 0;
+}
+
+static const char *
+scan_link(EtqText *t, const char *p, const char *end)
+{
+	const char *start = p;
+	while (p < end && !is_space(char_at(p, end)))
+		p = next_char(p, end);
+	EtqToken tok = { .start = start - t->text, .end = p - t->text,
+	                 .norm = t->norm->len, .link = TRUE };
+	g_string_append(t->norm, "<link>");
+	tok.norm_len = t->norm->len - tok.norm;
+	g_string_append_c(t->norm, '\0');
+	g_array_append_val(t->tokens, tok);
+	t->has_link = TRUE;
+	return p;
+}
+
+static const char *
+scan_word(EtqText *t, const char *p, const char *end)
+{
+	const char *start = p;
+	while (p < end) {
+		gunichar c = char_at(p, end);
+		if (is_word_char(c)) {
+			p = next_char(p, end);
+		} else if (is_apostrophe(c)) {
+			const char *after = next_char(p, end);
+			if (after >= end || !is_word_char(char_at(after, end)))
+				break;
+			p = after;
+		} else {
+			break;
+		}
+	}
+	EtqToken tok = { .start = start - t->text, .end = p - t->text,
+	                 .norm = t->norm->len,
+	                 .at = start > t->text && start[-1] == '@',
+	                 .next = next_visible(p, end) };
+	etq_normalise_word(t->norm, start, p - start);
+	tok.norm_len = t->norm->len - tok.norm;
+	g_string_append_c(t->norm, '\0');
+	g_array_append_val(t->tokens, tok);
+	t->n_words++;
+	return p;
+}
+
+void
+etq_text_scan(EtqText *t, const char *text)
+{
+	g_array_set_size(t->tokens, 0);
+	g_string_truncate(t->norm, 0);
+	t->text = text ? text : "";
+	t->len = strlen(t->text);
+	t->n_words = 0;
+	t->question_mark = FALSE;
+	t->has_link = FALSE;
+
+	const char *p = t->text, *end = t->text + t->len;
+	gboolean after_space = TRUE;
+	while (p < end) {
+		if (after_space && starts_link(p, end)) {
+			p = scan_link(t, p, end);
+			continue;
+		}
+		gunichar c = char_at(p, end);
+		if (is_word_char(c)) {
+			p = scan_word(t, p, end);
+			after_space = FALSE;
+			continue;
+		}
+		if (c == '?' || c == 0xFF1F)
+			t->question_mark = TRUE;
+		after_space = is_space(c) || c == '(' || c == '<' || c == '"';
+		p = next_char(p, end);
+	}
+}
+
+char *
+etq_normalise_phrase(const char *phrase)
+{
+	EtqText t;
+	etq_text_init(&t);
+	etq_text_scan(&t, phrase);
+	GString *out = g_string_new(NULL);
+	for (guint i = 0; i < t.tokens->len; i++) {
+		if (i)
+			g_string_append_c(out, ' ');
+		g_string_append(out, etq_token_norm(&t, etq_text_token(&t, i)));
+	}
+	etq_text_clear(&t);
+	return g_string_free(out, FALSE);
+}

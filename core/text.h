@@ -1,0 +1,50 @@
+/* text.h — a message cut into normalised words, with byte spans back into
+ * the original text. Internal to the core. */
+#ifndef ETQ_TEXT_H
+#define ETQ_TEXT_H
+
+#include <glib.h>
+
+typedef struct {
+	gsize start, end;   /* bytes in the original text */
+	guint norm;         /* offset of the normalised word in EtqText.norm */
+	guint norm_len;
+	gboolean at;        /* written as @word */
+	gboolean link;      /* a whole URL, not a word */
+	gunichar next;      /* first non-space character after it, or 0 */
+} EtqToken;
+
+typedef struct {
+	const char *text;
+	gsize len;
+	GArray *tokens;     /* EtqToken */
+	GString *norm;      /* normalised words, each NUL-terminated */
+	guint n_words;      /* tokens that are not links */
+	gboolean question_mark;
+	gboolean has_link;
+} EtqText;
+
+void etq_text_init(EtqText *t);
+void etq_text_clear(EtqText *t);
+/* Cuts text into tokens, reusing t's buffers. */
+void etq_text_scan(EtqText *t, const char *text);
+
+static inline const char *
+etq_token_norm(const EtqText *t, const EtqToken *tok)
+{
+	return t->norm->str + tok->norm;
+}
+
+static inline const EtqToken *
+etq_text_token(const EtqText *t, guint i)
+{
+	return &g_array_index(t->tokens, EtqToken, i);
+}
+
+/* Appends the normalised form of one word (casefolded, accents removed). */
+void etq_normalise_word(GString *out, const char *word, gsize len);
+
+/* The normalised words of a phrase or name, joined by single spaces. */
+char *etq_normalise_phrase(const char *phrase);
+
+#endif

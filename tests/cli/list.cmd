@@ -1,0 +1,1 @@
+--list --rules tests/fixtures/rules

@@ -1,0 +1,1 @@
+--validate --rules tests/fixtures/rules --rules tests/fixtures/broken

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Runs every test suite from the repository root and ends with one line
+# "N passed, N failed" over all of them. Each suite prints TAP-like lines
+# ("ok …" / "not ok …"); a suite that crashes counts as a failure.
+cd "$(dirname "$0")/.." || exit 2
+log=build/test-logs
+mkdir -p "$log"
+passed=0
+failed=0
+
+suite() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" >"$log/$name.log" 2>&1
+	status=$?
+	grep -E '^(not ok|ok|#)' "$log/$name.log" | grep -v '^# ' | sed 's/^/  /'
+	grep -E '^# (precision|summary|measure)' "$log/$name.log" | sed 's/^/  /'
+	ok=$(grep -c '^ok' "$log/$name.log")
+	bad=$(grep -c '^not ok' "$log/$name.log")
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		echo "  not ok $name exited with status $status (see $log/$name.log)"
+		tail -5 "$log/$name.log" | sed 's/^/    /'
+		bad=1
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+}
+
+suite core build/test-core
+suite cli sh tests/cli/run.sh
+suite rules sh tests/rules/run.sh
+[ -x build/score-corpus ] && suite corpus build/score-corpus tests/corpus
+[ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,433 @@
+/* test-core.c — the rule core through its public API (GTest).
+ * Uses the small rule sets in tests/fixtures so that what is tested is the
+ * engine, not the wording of the shipped rules. Run from the repo root. */
+#include <string.h>
+#include <glib/gstdio.h>
+#include "etiquette.h"
+
+#define FIXTURES "tests/fixtures/rules"
+
+typedef struct {
+	EtqRules *rules;
+	EtqState *state;
+} Fixture;
+
+static void
+setup(Fixture *f, gconstpointer data)
+{
+	(void)data;
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	f->rules = etq_rules_new();
+	g_assert_cmpuint(etq_rules_load_dir(f->rules, FIXTURES, errors), ==, 2);
+	g_assert_cmpuint(errors->len, ==, 0);
+	g_ptr_array_unref(errors);
+	f->state = etq_state_new(f->rules, NULL);
+}
+
+static void
+teardown(Fixture *f, gconstpointer data)
+{
+	(void)data;
+	etq_state_free(f->state);
+	etq_rules_free(f->rules);
+}
+
+static EtqEvent
+msg(const char *text, EtqDirection dir, EtqChat chat, const char *peer, gint64 t)
+{
+	EtqEvent ev = { .text = text, .dir = dir, .chat = chat, .peer = peer, .me = "alex",
+	                .known = ETQ_KNOWN_UNSET, .t = t };
+	return ev;
+}
+
+/* The categories found, joined by spaces, for compact assertions. */
+static char *
+cats(GPtrArray *found)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < found->len; i++)
+		g_string_append_printf(s, "%s%s", i ? " " : "", ((EtqFinding *)g_ptr_array_index(found, i))->category);
+	g_ptr_array_unref(found);
+	return g_string_free(s, FALSE);
+}
+
+#define assert_feed(f, ev, expected) G_STMT_START { \
+	EtqEvent _ev = ev; \
+	char *_c = cats(etq_state_feed((f)->state, &_ev, NULL)); \
+	g_assert_cmpstr(_c, ==, expected); \
+	g_free(_c); \
+} G_STMT_END
+
+#define assert_tick(f, t, expected) G_STMT_START { \
+	char *_c = cats(etq_state_tick((f)->state, t)); \
+	g_assert_cmpstr(_c, ==, expected); \
+	g_free(_c); \
+} G_STMT_END
+
+/* ---- loading ---- */
+
+static void
+test_load_sets(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	g_assert_cmpuint(etq_rules_n_sets(f->rules), ==, 2);
+	const EtqRuleSet *basic = etq_rules_find_set(f->rules, "basic");
+	g_assert_nonnull(basic);
+	g_assert_cmpuint(etq_rule_set_n_rules(basic), ==, 7);
+	g_assert_cmpstr(etq_rule_set_description(basic), ==, "Test rules for the core");
+	const char *const *langs = etq_rule_set_languages(basic);
+	g_assert_cmpstr(langs[0], ==, "en");
+	g_assert_cmpstr(langs[1], ==, "de");
+	g_assert_null(langs[2]);
+	g_assert_false(etq_rules_set_enabled(f->rules, "nope", FALSE));
+	g_assert_cmpuint(etq_rules_self_test(f->rules, NULL), ==, 0);
+}
+
+static void
+test_broken_files(void)
+{
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	etq_rules_load_dir(rules, FIXTURES, errors);
+	etq_rules_load_dir(rules, "tests/fixtures/broken", errors);
+	g_assert_cmpuint(errors->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(errors, 0), ==,
+	                "tests/fixtures/broken/category/en.json:4: unknown category \"rudeness\"");
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(errors, 1),
+	                               "tests/fixtures/broken/syntax/en.json:4: invalid JSON"));
+	/* the good sets still work */
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	char *c = cats(etq_state_feed(st, &ev, NULL));
+	g_assert_cmpstr(c, ==, "cold-ask");
+	g_free(c);
+	etq_state_free(st);
+	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	g_free(path);
+}
+
+/* A one-file rule set with a catastrophic pattern is refused at load. */
+static void
+test_catastrophic_pattern(void)
+{
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
+	write_file(dir, "evil.json",
+	           "{\"name\": \"evil\", \"description\": \"x\", \"language\": \"*\", \"rules\": [\n"
+	           "{\"id\": \"e\", \"category\": \"x-evil\", \"severity\": \"hint\",\n"
+	           " \"regex\": \"(a+)+$\", \"message\": \"m\", \"examples\": [\"a\"], \"counterexamples\": [\"b\"]}]}\n");
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, errors), ==, 0);
+	g_assert_cmpuint(errors->len, ==, 1);
+	g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), "evil.json:3: pattern repeats"));
+	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+	char *file = g_build_filename(dir, "evil.json", NULL);
+	g_unlink(file);
+	g_rmdir(dir);
+	g_free(file);
+	g_free(dir);
+}
+
+/* A user's folder overrides a shipped set of the same name. */
+static void
+test_override(void)
+{
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
+	write_file(dir, "basic.json",
+	           "{\"name\": \"basic\", \"description\": \"mine\", \"language\": \"en\", \"rules\": [\n"
+	           "{\"id\": \"mine.x\", \"category\": \"x-mine\", \"severity\": \"hint\",\n"
+	           " \"match\": [\"salary\"], \"message\": \"m\", \"examples\": [\"what salary?\"], \"counterexamples\": [\"b\"]}]}\n");
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, FIXTURES, NULL);
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, NULL), ==, 1);
+	g_assert_cmpuint(etq_rules_n_sets(rules), ==, 2);
+	g_assert_cmpstr(etq_rule_set_description(etq_rules_find_set(rules, "basic")), ==, "mine");
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("could you review my cv? what salary?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	char *c = cats(etq_state_feed(st, &ev, NULL));
+	g_assert_cmpstr(c, ==, "x-mine");
+	g_free(c);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	char *file = g_build_filename(dir, "basic.json", NULL);
+	g_unlink(file);
+	g_rmdir(dir);
+	g_free(file);
+	g_free(dir);
+}
+
+/* ---- text rules ---- */
+
+static void
+test_cold_ask(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	assert_feed(f, msg("Could you REVIEW my C.V.?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "");
+	assert_feed(f, msg("Could you review my CV?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "cold-ask");
+	/* after an exchange both ways the same ask is fine */
+	assert_feed(f, msg("sure, what's up?", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 1), "");
+	assert_feed(f, msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 2), "");
+	/* a known contact is fine from the start */
+	EtqEvent ev = msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "kim", 3);
+	ev.known = ETQ_KNOWN_YES;
+	assert_feed(f, ev, "");
+	/* an offer clears it */
+	assert_feed(f, msg("could you review my cv? happy to return the favour", ETQ_DIR_OUT, ETQ_CHAT_IM, "lee", 4), "");
+}
+
+static void
+test_span_and_prefix(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	EtqEvent ev = msg("hey, pls recommended me 😀", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	GPtrArray *found = etq_state_feed(f->state, &ev, NULL);
+	g_assert_cmpuint(found->len, ==, 1);
+	EtqFinding *fi = g_ptr_array_index(found, 0);
+	g_assert_cmpstr(fi->rule, ==, "basic.cold-ask.en");
+	g_assert_cmpint(fi->span_start, ==, 9);
+	g_assert_cmpint(fi->span_end, ==, 23);
+	g_assert_cmpstr(fi->message, ==, "You haven't talked with pat before.");
+	g_assert_cmpstr(fi->suggestion, ==, "Engage first.");
+	g_assert_cmpstr(fi->conv, ==, "pat");
+	g_ptr_array_unref(found);
+}
+
+static void
+test_public_ask(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	EtqEvent ev = msg("anna: could you introduce me to your boss?", ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", 0);
+	ev.known = ETQ_KNOWN_YES;
+	assert_feed(f, ev, "public-ask");
+	ev.text = "@anna introduce me to him";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "could anyone introduce me to rust?";
+	assert_feed(f, ev, "");
+	ev.text = "well, could anyone introduce me to rust?";
+	assert_feed(f, ev, "");
+}
+
+static void
+test_bare_greeting(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	assert_feed(f, msg("Hey pat!! 👋", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "bare-greeting");
+	assert_feed(f, msg("hi, can you help me with the build?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 1), "");
+	assert_feed(f, msg("hi", ETQ_DIR_OUT, ETQ_CHAT_GROUP, "pat", 2), "");
+}
+
+static void
+test_direction_and_language(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	assert_feed(f, msg("I shared your post!", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 0), "say-thanks");
+	assert_feed(f, msg("I shared your post!", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 1), "");
+	/* in a group, what is said to someone else is not for the user */
+	assert_feed(f, msg("bob: I shared your post", ETQ_DIR_IN, ETQ_CHAT_GROUP, "pat", 2), "");
+	assert_feed(f, msg("alex: I shared your post", ETQ_DIR_IN, ETQ_CHAT_GROUP, "pat", 3), "say-thanks");
+	/* a German rule does not fire on English text and vice versa */
+	assert_feed(f, msg("is the lebenslauf ok, could you say?", ETQ_DIR_OUT, ETQ_CHAT_IM, "q", 4), "");
+	assert_feed(f, msg("kannst du bitte meinen Lebenslauf lesen", ETQ_DIR_OUT, ETQ_CHAT_IM, "r", 5), "cold-ask");
+	g_assert_cmpstr(etq_rules_language(f->rules, "Ich weiß es nicht, und du?"), ==, "de");
+	g_assert_cmpstr(etq_rules_language(f->rules, "what is it, could you tell me?"), ==, "en");
+	g_assert_cmpstr(etq_rules_language(f->rules, "xyzzy"), ==, "und");
+}
+
+static void
+test_placeholders_and_custom(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	assert_feed(f, msg("Hi [ Name ], great to meet you", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "generic");
+	assert_feed(f, msg("Dear ____, great to meet you", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 1), "generic");
+	assert_feed(f, msg("see www.example.org", ETQ_DIR_OUT, ETQ_CHAT_IM, "new", 2), "x-link-first");
+	assert_feed(f, msg("see www.example.org", ETQ_DIR_OUT, ETQ_CHAT_IM, "new", 3), "");
+}
+
+static void
+test_toggle_set(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	g_assert_true(etq_rules_set_enabled(f->rules, "basic", FALSE));
+	assert_feed(f, msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "");
+	g_assert_true(etq_rules_set_enabled(f->rules, "basic", TRUE));
+	assert_feed(f, msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat2", 1), "cold-ask");
+}
+
+/* check() looks without remembering: a held message leaves no trace. */
+static void
+test_check_does_not_record(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	EtqEvent ev = msg("could you review my cv?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	for (int i = 0; i < 3; i++) {
+		char *c = cats(etq_state_check(f->state, &ev, NULL));
+		g_assert_cmpstr(c, ==, "cold-ask");
+		g_free(c);
+	}
+	g_assert_cmpuint(etq_state_n_conversations(f->state), ==, 0);
+	g_ptr_array_unref(etq_state_record(f->state, &ev));
+	g_assert_cmpuint(etq_state_n_conversations(f->state), ==, 1);
+}
+
+/* ---- conversational detectors ---- */
+
+static void
+test_unanswered(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	assert_feed(f, msg("what time is the call?", ETQ_DIR_IN, ETQ_CHAT_IM, "kim", 0), "");
+	g_assert_cmpint(etq_state_next_deadline(f->state), ==, 600);
+	assert_tick(f, 599, "");
+	assert_tick(f, 600, "unanswered");
+	assert_tick(f, 1200, ""); /* once */
+	/* a reply in time cancels it */
+	assert_feed(f, msg("how are you", ETQ_DIR_IN, ETQ_CHAT_IM, "lee", 1300), "");
+	assert_feed(f, msg("fine!", ETQ_DIR_OUT, ETQ_CHAT_IM, "lee", 1400), "");
+	assert_tick(f, 5000, "");
+	g_assert_cmpint(etq_state_next_deadline(f->state), ==, -1);
+	/* due timers fire at the next event of any kind */
+	assert_feed(f, msg("can you call me?", ETQ_DIR_IN, ETQ_CHAT_IM, "max", 6000), "");
+	assert_feed(f, msg("hello there", ETQ_DIR_IN, ETQ_CHAT_IM, "other", 6700), "unanswered");
+}
+
+static void
+test_unanswered_group(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	EtqEvent q = msg("what is the plan?", ETQ_DIR_IN, ETQ_CHAT_GROUP, "kim", 0);
+	q.conv = "#rust";
+	assert_feed(f, q, ""); /* to the room, not to the user */
+	q.text = "alex: what is the plan?";
+	q.t = 10;
+	assert_feed(f, q, "");
+	assert_tick(f, 700, "unanswered");
+}
+
+static void
+test_over_engagement(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	for (int i = 1; i <= 5; i++)
+		assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", i), "");
+	assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 6), "over-engagement");
+	assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 7), "");
+	/* a lively two-way chat never fires */
+	for (int i = 0; i < 20; i++) {
+		assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "friend", 10 + i), "");
+		if (i % 3 == 2)
+			assert_feed(f, msg("sure", ETQ_DIR_OUT, ETQ_CHAT_IM, "friend", 10 + i), "");
+	}
+}
+
+static void
+test_cross_post(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	const char *convs[] = { "#a", "#b", "#b", "#c", "#d" };
+	const char *texts[] = { "Join my webinar on Friday https://x.y/1", "join my WEBINAR on friday https://x.y/2",
+	                        "join my webinar on friday http://z", "Join my  webinar on Friday! www.q",
+	                        "join my webinar on friday" };
+	const char *expect[] = { "", "", "", "cross-post", "" };
+	for (int i = 0; i < 5; i++) {
+		EtqEvent ev = msg(texts[i], ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", i);
+		ev.conv = convs[i];
+		ev.known = ETQ_KNOWN_YES;
+		assert_feed(f, ev, expect[i]);
+	}
+	/* short courtesies never count */
+	const char *c3[] = { "#a", "#b", "#c" };
+	for (int i = 0; i < 3; i++) {
+		EtqEvent ev = msg("thanks a lot!", ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", 10 + i);
+		ev.conv = c3[i];
+		assert_feed(f, ev, "");
+	}
+	/* outside the window it is a new post */
+	for (int i = 0; i < 3; i++) {
+		EtqEvent ev = msg("a long enough message to be counted here", ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", 100 + i * 400);
+		ev.conv = c3[i];
+		assert_feed(f, ev, "");
+	}
+}
+
+static void
+test_bounded_conversations(void)
+{
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, FIXTURES, NULL);
+	EtqConfig cfg;
+	etq_config_init(&cfg);
+	cfg.max_conversations = 50;
+	EtqState *st = etq_state_new(rules, &cfg);
+	for (int i = 0; i < 10000; i++) {
+		char peer[32];
+		g_snprintf(peer, sizeof peer, "peer%d", i);
+		EtqEvent ev = msg("what's up?", ETQ_DIR_IN, ETQ_CHAT_IM, peer, i);
+		g_ptr_array_unref(etq_state_feed(st, &ev, NULL));
+		g_assert_cmpuint(etq_state_n_conversations(st), <=, 50);
+	}
+	etq_state_forget(st, "peer9999");
+	g_assert_cmpuint(etq_state_n_conversations(st), ==, 49);
+	etq_state_free(st);
+	etq_rules_free(rules);
+}
+
+/* ---- odd input: never a crash, never a hang ---- */
+
+static void
+test_odd_input(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	const char *odd[] = { "", "\xff\xfe\xfd invalid \xc3", "<b>bold</b> &amp; <a href='x'>",
+	                      "\xe2\x80\x99\xe2\x80\x99@@@:::,,,", "@", "a:", "???", NULL };
+	for (int i = 0; odd[i]; i++) {
+		EtqEvent ev = msg(odd[i], i % 2 ? ETQ_DIR_IN : ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", i);
+		g_ptr_array_unref(etq_state_feed(f->state, &ev, NULL));
+	}
+	EtqEvent ev = msg(NULL, ETQ_DIR_OUT, ETQ_CHAT_IM, NULL, 10);
+	ev.me = NULL;
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, NULL));
+	GString *huge = g_string_new("could you review my cv? ");
+	while (huge->len < 1024 * 1024)
+		g_string_append(huge, "word [Name] ___ \xff https://x.y ");
+	ev = msg(huge->str, ETQ_DIR_OUT, ETQ_CHAT_IM, "big", 20);
+	char *c = cats(etq_state_feed(f->state, &ev, NULL));
+	g_assert_cmpstr(c, ==, "generic x-link-first cold-ask");
+	g_free(c);
+	g_string_free(huge, TRUE);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_setenv("LANGUAGE", "en", TRUE);
+	g_test_init(&argc, &argv, NULL);
+#define T(path, fn) g_test_add("/core/" path, Fixture, NULL, setup, fn, teardown)
+	T("load/sets", test_load_sets);
+	g_test_add_func("/core/load/broken-files", test_broken_files);
+	g_test_add_func("/core/load/catastrophic-pattern", test_catastrophic_pattern);
+	g_test_add_func("/core/load/override", test_override);
+	T("text/cold-ask", test_cold_ask);
+	T("text/span-and-prefix", test_span_and_prefix);
+	T("text/public-ask", test_public_ask);
+	T("text/bare-greeting", test_bare_greeting);
+	T("text/direction-and-language", test_direction_and_language);
+	T("text/placeholders-and-custom", test_placeholders_and_custom);
+	T("text/toggle-set", test_toggle_set);
+	T("state/check-does-not-record", test_check_does_not_record);
+	T("state/unanswered", test_unanswered);
+	T("state/unanswered-group", test_unanswered_group);
+	T("state/over-engagement", test_over_engagement);
+	T("state/cross-post", test_cross_post);
+	g_test_add_func("/core/state/bounded", test_bounded_conversations);
+	T("input/odd", test_odd_input);
+	return g_test_run();
+}
