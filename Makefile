@@ -45,16 +45,23 @@ $(BUILD)/etiquette-check: $(BUILD)/cli/etiquette-check.o $(CORE_LIB)
 $(BUILD)/test-core: $(BUILD)/tests/test-core.o $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
 
+$(BUILD)/score-corpus: $(BUILD)/tests/score-corpus.o $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
+
 # `check` installs what is missing, then runs every test in a fresh make so
 # that pkg-config sees the packages it just installed.
 check: test-deps
 	@$(MAKE) --no-print-directory test
 
-test: all $(BUILD)/test-core
+test: all $(BUILD)/test-core $(BUILD)/score-corpus
 	@sh tests/run-all.sh
 
+$(BUILD)/bench: $(BUILD)/tools/bench.o $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@sh mk/deps.sh time
+	@$(MAKE) --no-print-directory all $(BUILD)/bench
 	@sh tools/bench.sh
 
 clean:
@@ -62,3 +69,6 @@ clean:
 
 -include plugin/plugin.mk
 -include po/po.mk
+-include mk/install.mk
+-include mk/demo.mk
+-include mk/fuzz.mk

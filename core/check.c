@@ -56,8 +56,9 @@ addressee(const EtqRules *rules, const EtqScratch *s)
 		return -1;
 	const EtqToken *tok = etq_text_token(t, i);
 	const char *norm = etq_token_norm(t, tok);
+	/* "per: …" names someone even when the name is also a word; "so, …" does not */
 	if ((tok->next != ':' && tok->next != ',') || tok->link || g_ascii_isdigit(norm[0]) ||
-	    etq_matcher_is_stopword(rules->matcher, norm))
+	    (tok->next == ',' && etq_matcher_is_stopword(rules->matcher, norm)))
 		return -1;
 	return i;
 }
@@ -219,11 +220,13 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 }
 
 static gboolean
-applies(const EtqRule *rule, int lang, const EtqEvent *ev)
+applies(const EtqRules *rules, const EtqRule *rule, int lang, const EtqEvent *ev)
 {
+	if (rules->only && rules->only != rule)
+		return FALSE;
 	guint8 dir = ev->dir == ETQ_DIR_OUT ? DIR_OUT : DIR_IN;
 	guint8 chat = ev->chat == ETQ_CHAT_IM ? CHAT_IM : CHAT_GROUP;
-	return rule->set->enabled && !rule->detector && (rule->dirs & dir) && (rule->chats & chat) &&
+	return (rule->set->enabled || rules->only) && !rule->detector && (rule->dirs & dir) && (rule->chats & chat) &&
 	       (rule->lang == ETQ_LANG_ANY || lang == ETQ_LANG_UND || rule->lang == lang);
 }
 
@@ -240,7 +243,7 @@ static void
 try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const EtqEvent *ev,
          const EtqContext *ctx, const char *conv, GPtrArray *out, guint first_out)
 {
-	if (!applies(rule, lang, ev) || has_category(out, first_out, rule->category))
+	if (!applies(rules, rule, lang, ev) || has_category(out, first_out, rule->category))
 		return;
 	gssize start = -1, end = -1;
 	const EtqRuleHit *h = &g_array_index(s->match.hits, EtqRuleHit, rule->index);

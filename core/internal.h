@@ -36,7 +36,7 @@ typedef struct {
 typedef struct {
 	EtqEvent ev;          /* strings owned below */
 	char *text, *peer;
-	guint line;
+	char *path;           /* in its file, e.g. rules/3/examples/1 */
 } EtqExample;
 
 typedef struct EtqRule {
@@ -53,7 +53,6 @@ typedef struct EtqRule {
 	gint64 params[3];     /* cross-post: min_words, conversations, window */
 	EtqText_l10n message, suggestion;
 	GPtrArray *examples, *counterexamples; /* EtqExample */
-	guint line;
 	const char *file;     /* interned */
 	struct EtqRuleSet *set;
 	guint index;          /* in EtqRules.all_rules */
@@ -87,6 +86,7 @@ struct EtqRules {
 	GPtrArray *all_rules;
 	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
 	GPtrArray *detectors[4];             /* the rules of each detector */
+	const struct EtqRule *only;          /* the self-test checks one rule at a time */
 };
 
 /* ---- matcher.c: all phrases of all rules in one index ---- */

@@ -3,41 +3,255 @@
  * Chat lines are short, so character n-gram models (libexttextcat) have
  * little to go on; the function words of a language ("ich", "non", "ikke")
  * and its letters (ß, æ, è) are what a reader goes by too. Each stopword
- * of a profile scores one point, each typical letter two; the best language
- * wins if it beats the next, else the line is "und". The matcher has
- * already counted the stopwords while reading the message. */
+ * of a profile scores two points, each typical letter two. A word that is
+ * not a name, nick, path or acronym adds what its spelling gives away: an
+ * ending (-ung, -zione, -het, -ing), a beginning (wh-, hv-, kj-, l') or a
+ * letter group inside (th, sch, gli, kj) is worth one point, at most two
+ * per word and language. The best language wins if it has at least two
+ * points and beats the next; otherwise the line is "und" (and every
+ * language's rules apply to it). tools/langid-eval measures it.
+ *
+ * The matcher has already counted the stopwords while reading the message;
+ * the rest is one pass over the words, without allocation. */
+#include <string.h>
 #include "internal.h"
 
-static guint
-letter_hits(const EtqProfile *prof, const EtqText *t)
+/* Languages as bits, in the order of etq_lang_codes. */
+enum { EN = 1 << 0, DE = 1 << 1, IT = 1 << 2, NB = 1 << 3 };
+
+#define W_STOPWORD 2
+#define W_LETTER 2
+#define W_WORD_MAX 2   /* spelling points per word and language */
+#define MIN_SCORE 2    /* below this the line is "und" */
+
+/* An affix packed into an integer, so that a word is compared with it by
+ * one mask and compare: TAIL("ing") holds g, n, i from the lowest byte up,
+ * HEAD("wh") w, h. (GCC folds the indexing of the literal.) Each list holds
+ * the affixes of one letter (the last of an ending, the first of a
+ * beginning) and ends with an empty entry. */
+typedef struct {
+	guint64 bytes, mask;
+	guint8 len;
+	guint8 langs;
+} Affix;
+
+#define TAIL_(s, i) ((guint64)(guchar)((i) < sizeof(s) - 1 ? (s)[sizeof(s) - 2 - (i)] : 0) << (8 * (i)))
+#define HEAD_(s, i) ((guint64)(guchar)((i) < sizeof(s) - 1 ? (s)[(i)] : 0) << (8 * (i)))
+#define PACK_(m, s) (m(s, 0) | m(s, 1) | m(s, 2) | m(s, 3) | m(s, 4) | m(s, 5) | m(s, 6) | m(s, 7))
+#define MASK_(s) (sizeof(s) - 1 >= 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) << (8 * (sizeof(s) - 1))) - 1)
+#define E(str, langs) { PACK_(TAIL_, str), MASK_(str), sizeof str - 1, langs }
+#define B(str, langs) { PACK_(HEAD_, str), MASK_(str), sizeof str - 1, langs }
+#define END { 0, 0, 0, 0 }
+
+/* Endings (at most 8 bytes), by their last letter: the word must be at
+ * least one letter longer. */
+static const Affix end_a[] = { E("ata", IT), E("ava", IT), END };
+static const Affix end_d[] = { E("'d", EN), E("ed", EN), END };
+static const Affix end_e[] = { E("zione", IT), E("mente", IT), E("are", IT), E("ere", IT), E("ire", IT),
+                               E("'re", EN), E("'ve", EN), E("else", NB), E("ene", NB), E("ane", NB), END };
+static const Affix end_g[] = { E("ing", EN), E("ung", DE), E("lig", NB), END };
+static const Affix end_h[] = { E("lich", DE), E("isch", DE), END };
+static const Affix end_i[] = { E("zioni", IT), E("i", IT), END };
+static const Affix end_k[] = { E("isk", NB), E("kk", NB), END };
+static const Affix end_l[] = { E("ful", EN), E("'ll", EN), END };
+static const Affix end_m[] = { E("'m", EN), END };
+static const Affix end_n[] = { E("chen", DE), E("ten", DE), E("sjon", NB), END };
+static const Affix end_o[] = { E("ato", IT), E("ito", IT), E("uto", IT), E("ano", IT), E("o", IT), END };
+static const Affix end_s[] = { E("ness", EN), E("less", EN), E("ous", EN), E("'s", EN), END };
+static const Affix end_t[] = { E("ght", EN), E("n't", EN), E("keit", DE), E("heit", DE), E("schaft", DE),
+                               E("cht", DE), E("het", NB), E("tt", NB), E("et", NB), END };
+static const Affix end_w[] = { E("ow", EN), END };
+static const Affix end_y[] = { E("ly", EN), E("ay", EN), E("ey", EN), END };
+static const Affix *const endings[26] = {
+	['a' - 'a'] = end_a, ['d' - 'a'] = end_d, ['e' - 'a'] = end_e, ['g' - 'a'] = end_g,
+	['h' - 'a'] = end_h, ['i' - 'a'] = end_i, ['k' - 'a'] = end_k, ['l' - 'a'] = end_l,
+	['m' - 'a'] = end_m, ['n' - 'a'] = end_n, ['o' - 'a'] = end_o, ['s' - 'a'] = end_s,
+	['t' - 'a'] = end_t, ['w' - 'a'] = end_w, ['y' - 'a'] = end_y,
+};
+
+/* Beginnings (at most 8 bytes), by their first letter: the word must be at
+ * least two letters longer. Italian elisions (l'amico, dell'anno) are
+ * beginnings too. */
+static const Affix begin_a[] = { B("all'", IT), END };
+static const Affix begin_c[] = { B("c'", IT), B("com'", IT), END };
+static const Affix begin_d[] = { B("d'", IT), B("dell'", IT), B("dall'", IT), END };
+static const Affix begin_g[] = { B("ge", DE), B("gj", NB), END };
+static const Affix begin_h[] = { B("hv", NB), B("hj", NB), END };
+static const Affix begin_i[] = { B("i'", EN), END };
+static const Affix begin_k[] = { B("kj", NB), B("kv", NB), END };
+static const Affix begin_l[] = { B("l'", IT), END };
+static const Affix begin_n[] = { B("nell'", IT), END };
+static const Affix begin_q[] = { B("quest'", IT), B("quell'", IT), END };
+static const Affix begin_s[] = { B("sull'", IT), B("sj", NB), END };
+static const Affix begin_t[] = { B("th", EN), END };
+static const Affix begin_u[] = { B("un'", IT), END };
+static const Affix begin_w[] = { B("wh", EN), END };
+static const Affix begin_z[] = { B("zu", DE), END };
+static const Affix *const beginnings[26] = {
+	['a' - 'a'] = begin_a, ['c' - 'a'] = begin_c, ['d' - 'a'] = begin_d, ['g' - 'a'] = begin_g,
+	['h' - 'a'] = begin_h, ['i' - 'a'] = begin_i, ['k' - 'a'] = begin_k, ['l' - 'a'] = begin_l,
+	['n' - 'a'] = begin_n, ['q' - 'a'] = begin_q, ['s' - 'a'] = begin_s, ['t' - 'a'] = begin_t,
+	['u' - 'a'] = begin_u, ['w' - 'a'] = begin_w, ['z' - 'a'] = begin_z,
+};
+
+/* Letter pairs anywhere in a word; TRI: look at the third letter. */
+enum { TRI = 1 << 4 };
+#define BI(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
+static const guint8 pairs[26 * 26] = {
+	[BI('t', 'h')] = EN, [BI('o', 'u')] = EN, [BI('e', 'a')] = EN, [BI('e', 'e')] = EN,
+	[BI('o', 'o')] = EN, [BI('s', 'h')] = EN, [BI('a', 'w')] = EN,
+	[BI('t', 'z')] = DE, [BI('e', 'i')] = DE, [BI('a', 'u')] = DE, [BI('e', 'u')] = DE,
+	[BI('p', 'f')] = DE, [BI('i', 'e')] = DE,
+	[BI('g', 'n')] = IT, [BI('z', 'z')] = IT,
+	[BI('k', 'j')] = NB, [BI('s', 'j')] = NB, [BI('k', 'k')] = NB,
+	[BI('s', 'c')] = TRI, [BI('c', 'h')] = TRI, [BI('g', 'h')] = TRI, [BI('g', 'l')] = TRI,
+	[BI('c', 'c')] = TRI,
+};
+
+static guint8
+triple(char a, char b, char c)
 {
-	guint hits = 0;
-	for (const char *p = t->text; *p; p++) {
-		if ((guchar)*p < 0x80)
-			continue;
-		gunichar c = g_utf8_get_char_validated(p, -1);
-		if (c == (gunichar)-1 || c == (gunichar)-2)
-			continue;
-		c = g_unichar_tolower(c);
-		for (guint i = 0; i < prof->letters->len; i++)
-			hits += g_array_index(prof->letters, gunichar, i) == c;
-		p = g_utf8_next_char(p) - 1;
+	if (a == 's' && b == 'c')
+		return c == 'h' ? DE : 0;
+	if (a == 'c' && b == 'h')
+		return c == 't' ? DE : 0;
+	if (a == 'g' && b == 'h')
+		return c == 't' ? EN : 0;
+	if (a == 'g' && b == 'l')
+		return c == 'i' ? IT : 0;
+	if (a == 'c' && b == 'c')
+		return c == 'h' ? IT : 0;
+	return 0;
+}
+
+/* Points are counted in the four bytes of one integer, a byte per
+ * language: SPREAD(langs) adds one to the byte of each language in langs. */
+#define SPREAD(langs) (((langs) & 1u) | ((langs) & 2u) << 7 | ((langs) & 4u) << 14 | ((langs) & 8u) << 21)
+
+static guint32
+affix_points(const Affix *const *by_letter, guint64 packed, gsize n, gsize longer)
+{
+	guint32 points = 0;
+	guchar c = packed & 0xff;
+	if (c < 'a' || c > 'z')
+		return 0;
+	for (const Affix *a = by_letter[c - 'a']; a && a->len; a++)
+		if ((packed & a->mask) == a->bytes && n >= a->len + longer)
+			points += SPREAD(a->langs);
+	return points;
+}
+
+/* Adds what the spelling of one normalised word says. */
+static void
+word_points(const char *w, gsize n, guint *score)
+{
+	guint64 head = 0, tail = 0;
+	for (gsize i = 0; i < n && i < 8; i++) {
+		head |= (guint64)(guchar)w[i] << (8 * i);
+		tail |= (guint64)(guchar)w[n - 1 - i] << (8 * i);
 	}
-	return hits;
+	guint32 points = affix_points(endings, tail, n, 1) + affix_points(beginnings, head, n, 2);
+	n = MIN(n, 48); /* no byte overflows */
+	for (gsize i = 0; i + 1 < n; i++) {
+		guchar a = w[i], b = w[i + 1];
+		if (a < 'a' || a > 'z' || b < 'a' || b > 'z') {
+			if (g_ascii_isdigit(a) || g_ascii_isdigit(b))
+				return; /* "a828", "hdb1": no word of any language */
+			continue;
+		}
+		guint8 langs = pairs[BI(a, b)];
+		if (G_LIKELY(!langs))
+			continue;
+		if (langs & TRI)
+			langs = i + 2 < n ? triple(a, b, w[i + 2]) : 0;
+		points += SPREAD(langs);
+	}
+	if (!points)
+		return;
+	for (int l = 0; l < ETQ_N_LANGS; l++)
+		score[l] += MIN((points >> (8 * l)) & 0xff, W_WORD_MAX);
+}
+
+static gboolean
+path_char(char c, gboolean before)
+{
+	switch (c) {
+	case '/': case '_': case '@': case '~': case '$': case '=': case '\\': case '-':
+	case '[': case '|': case '*':
+		return TRUE;
+	case '.': case '#': case ':': case '<':
+		return before;
+	default:
+		return FALSE;
+	}
+}
+
+/* Words whose spelling says nothing of the language: nicks and names
+ * ("jowi:", "Tom"), paths and hosts ("/var/cache", "wiki.ubuntu.com"),
+ * acronyms, very short words. (Words with digits: word_points.) */
+static gboolean
+telling_word(const EtqText *t, guint i)
+{
+	const EtqToken *tok = etq_text_token(t, i);
+	if (tok->link || tok->at || tok->norm_len < 3)
+		return FALSE;
+	if (i == 0 && (tok->next == ':' || tok->next == ',') && t->tokens->len > 1)
+		return FALSE; /* "nick: …" */
+	const char *text = t->text;
+	char after = text[tok->end];
+	if ((tok->start > 0 && path_char(text[tok->start - 1], TRUE)) || path_char(after, FALSE))
+		return FALSE;
+	if ((after == '.' || after == ':') && g_ascii_isalnum(text[tok->end + 1]))
+		return FALSE;
+	if (!g_ascii_isupper(text[tok->start]))
+		return TRUE;
+	/* ALL CAPS (an acronym, or shouting: the letters are no help) */
+	for (gsize k = tok->start + 1; k < tok->end; k++)
+		if (g_ascii_islower(text[k]) || (guchar)text[k] >= 0x80)
+			return TRUE;
+	return FALSE;
+}
+
+/* Adds two points per typical letter (ß, æ, è) to each language. */
+static void
+letter_points(const EtqRules *rules, const EtqText *t, guint *score)
+{
+	const char *p = t->text, *end = t->text + MIN(t->len, 4096);
+	while (p < end) {
+		if ((guchar)*p < 0x80) {
+			p++;
+			continue;
+		}
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			p++;
+			continue;
+		}
+		c = g_unichar_tolower(c);
+		for (int l = 0; l < ETQ_N_LANGS; l++) {
+			const EtqProfile *prof = rules->profiles[l];
+			for (guint i = 0; prof && i < prof->letters->len; i++)
+				score[l] += W_LETTER * (g_array_index(prof->letters, gunichar, i) == c);
+		}
+		p = g_utf8_next_char(p);
+	}
 }
 
 int
 etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
 {
-	guint score[ETQ_N_LANGS] = { 0 };
-	gboolean non_ascii = FALSE;
-	for (gsize i = 0; i < text->len && !non_ascii && i < 4096; i++)
-		non_ascii = (guchar)text->text[i] >= 0x80;
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
-		score[l] = mt->stop_hits[l];
-		if (non_ascii && rules->profiles[l] && text->len <= 4096)
-			score[l] += 2 * letter_hits(rules->profiles[l], text);
-	}
+	guint score[ETQ_N_LANGS];
+	for (int l = 0; l < ETQ_N_LANGS; l++)
+		score[l] = W_STOPWORD * mt->stop_hits[l];
+	if (text->len <= 4096)
+		letter_points(rules, text, score);
+	/* A long message has enough stopwords; spelling is for short ones. */
+	guint n = MIN(text->tokens->len, 64);
+	for (guint i = 0; i < n; i++)
+		if (telling_word(text, i)) {
+			const EtqToken *tok = etq_text_token(text, i);
+			word_points(etq_token_norm(text, tok), tok->norm_len, score);
+		}
 	int best = ETQ_LANG_UND;
 	guint best_score = 0, second = 0;
 	for (int l = 0; l < ETQ_N_LANGS; l++) {
@@ -49,7 +263,7 @@ etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
 			second = score[l];
 		}
 	}
-	return best_score > second ? best : ETQ_LANG_UND;
+	return best_score > second && best_score >= MIN_SCORE ? best : ETQ_LANG_UND;
 }
 
 const char *

@@ -43,6 +43,7 @@ typedef struct {
 	EtqRules *rules;
 	int lang;
 	const cJSON *lists;
+	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
 } Ctx;
 
 G_GNUC_PRINTF(3, 4) static void
@@ -197,43 +198,55 @@ valid_category(const char *s)
 
 /* ---- phrases ---- */
 
-static gboolean
-phrase_valid(Ctx *c, const char *path, const char *phrase)
+/* What is wrong with a phrase, or NULL; no allocation for ASCII phrases. */
+static const char *
+phrase_problem(const char *phrase)
 {
-	char **pieces = g_strsplit_set(phrase, " \t", -1);
-	gboolean ok = TRUE, first = TRUE, any_word = FALSE;
-	for (char **p = pieces; *p && ok; p++) {
-		gsize len = strlen(*p);
-		if (!len)
-			continue;
-		if (strcmp(*p, "*") == 0) {
+	gboolean first = TRUE, any_word = FALSE;
+	const char *p = phrase;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *start = p;
+		guint alnum = 0;
+		gboolean ascii = TRUE;
+		while (*p && *p != ' ' && *p != '\t') {
+			alnum += g_ascii_isalnum(*p);
+			ascii &= (guchar)*p < 0x80;
+			p++;
+		}
+		gsize len = p - start;
+		if (len == 1 && *start == '*') {
 			if (first)
-				ok = FALSE, fail(c, path, "phrase \"%s\" starts with *", phrase);
+				return "starts with *";
 		} else {
-			char *norm = etq_normalise_phrase(*p);
-			if (!*norm)
-				ok = FALSE, fail(c, path, "phrase \"%s\" has a piece with no letters or digits", phrase);
-			else if ((*p)[len - 1] == '*' && strlen(norm) < 3)
-				ok = FALSE, fail(c, path, "prefix \"%s\" needs at least 3 letters", *p);
+			if (!ascii) { /* count letters the way messages are read */
+				char *piece = g_strndup(start, len);
+				char *norm = etq_normalise_phrase(piece);
+				alnum = g_utf8_strlen(norm, -1);
+				g_free(norm);
+				g_free(piece);
+			}
+			if (alnum == 0)
+				return "has a piece with no letters or digits";
+			if (start[len - 1] == '*' && alnum < 3)
+				return "has a prefix* shorter than 3 letters";
 			any_word = TRUE;
-			g_free(norm);
 		}
 		first = FALSE;
 	}
-	if (ok && !any_word)
-		ok = FALSE, fail(c, path, "empty phrase");
-	g_strfreev(pieces);
-	return ok;
+	return any_word ? NULL : "is empty";
 }
 
-static const cJSON *
-find_list(Ctx *c, const char *name, int lang)
+static gboolean
+phrase_valid(Ctx *c, const char *path, const char *phrase)
 {
-	const cJSON *l = cJSON_GetObjectItemCaseSensitive(c->lists, name);
-	if (l)
-		return l;
-	(void)lang;
-	return NULL;
+	const char *problem = phrase_problem(phrase);
+	if (problem)
+		fail(c, path, "phrase \"%s\" %s", phrase, problem);
+	return problem == NULL;
 }
 
 static gboolean add_phrases(Ctx *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot slot, int depth);
@@ -256,6 +269,43 @@ add_profile_list(Ctx *c, const char *path, const char *name, EtqRule *rule, EtqS
 	return found;
 }
 
+static void
+expanded_free(gpointer p)
+{
+	EtqRule *holder = p;
+	g_ptr_array_unref(holder->phrases[SLOT_MATCH]);
+	g_free(holder);
+}
+
+/* A list of this file, expanded and checked once however many rules use it. */
+static gboolean
+add_file_list(Ctx *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlot slot, int depth)
+{
+	EtqRule *cached = g_hash_table_lookup(c->expanded, name);
+	if (!cached) {
+		if (depth > 4) {
+			fail(c, "lists", "lists nest too deeply at \"@%s\"", name);
+			return FALSE;
+		}
+		cached = g_new0(EtqRule, 1);
+		cached->phrases[SLOT_MATCH] = g_ptr_array_new_with_free_func(g_free);
+		char *lp = g_strdup_printf("lists/%s", name);
+		gboolean ok = add_phrases(c, list, lp, cached, SLOT_MATCH, depth + 1);
+		g_free(lp);
+		if (!ok) {
+			g_ptr_array_unref(cached->phrases[SLOT_MATCH]);
+			g_free(cached);
+			return FALSE;
+		}
+		g_hash_table_insert(c->expanded, (gpointer)name, cached);
+	}
+	GPtrArray *from = cached->phrases[SLOT_MATCH];
+	for (guint i = 0; i < from->len; i++)
+		g_ptr_array_add(rule->phrases[slot], g_strdup(g_ptr_array_index(from, i)));
+	rule->flags[slot] |= cached->flags[SLOT_MATCH];
+	return TRUE;
+}
+
 static gboolean
 add_phrase_entry(Ctx *c, const char *s, const char *path, EtqRule *rule, EtqSlot slot, int depth)
 {
@@ -273,17 +323,10 @@ add_phrase_entry(Ctx *c, const char *s, const char *path, EtqRule *rule, EtqSlot
 		g_ptr_array_add(rule->phrases[slot], g_strdup(s));
 		return TRUE;
 	}
-	const cJSON *list = find_list(c, s + 1, c->lang);
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
 	if (!list)
 		return add_profile_list(c, path, s + 1, rule, slot);
-	if (depth > 4) {
-		fail(c, path, "lists nest too deeply at \"%s\"", s);
-		return FALSE;
-	}
-	char *lp = g_strdup_printf("lists/%s", s + 1);
-	gboolean ok = add_phrases(c, list, lp, rule, slot, depth + 1);
-	g_free(lp);
-	return ok;
+	return add_file_list(c, list, list->string, rule, slot, depth);
 }
 
 static gboolean
@@ -293,17 +336,24 @@ add_phrases(Ctx *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot s
 		fail(c, path, "must be a non-empty list of phrases");
 		return FALSE;
 	}
-	gboolean ok = TRUE;
 	int i = 0;
 	for (const cJSON *e = arr->child; e; e = e->next, i++) {
+		if (cJSON_IsString(e) && e->valuestring[0] != '@' && strcmp(e->valuestring, "<link>") != 0 &&
+		    phrase_problem(e->valuestring) == NULL) {
+			g_ptr_array_add(rule->phrases[slot], g_strdup(e->valuestring)); /* the common case */
+			continue;
+		}
 		char *p = g_strdup_printf("%s/%d", path, i);
-		if (!cJSON_IsString(e))
-			ok = FALSE, fail(c, p, "a phrase must be a text");
+		gboolean ok = cJSON_IsString(e);
+		if (!ok)
+			fail(c, p, "a phrase must be a text");
 		else
-			ok &= add_phrase_entry(c, e->valuestring, p, rule, slot, depth);
+			ok = add_phrase_entry(c, e->valuestring, p, rule, slot, depth);
 		g_free(p);
+		if (!ok)
+			return FALSE;
 	}
-	return ok;
+	return TRUE;
 }
 
 /* ---- patterns ---- */
@@ -381,6 +431,7 @@ example_free(gpointer p)
 	EtqExample *e = p;
 	g_free(e->text);
 	g_free(e->peer);
+	g_free(e->path);
 	g_free(e);
 }
 
@@ -392,7 +443,7 @@ parse_example(Ctx *c, const cJSON *j, const char *path, const EtqRule *rule, Etq
 	ex->ev.chat = rule->chats & CHAT_IM ? ETQ_CHAT_IM : ETQ_CHAT_GROUP;
 	ex->ev.known = ETQ_KNOWN_NO;
 	ex->peer = g_strdup("pat");
-	ex->line = etq_json_line(c->text, path);
+	ex->path = g_strdup(path);
 	const cJSON *text = j;
 	if (cJSON_IsObject(j)) {
 		if (!check_keys(c, j, path, keys))
@@ -593,7 +644,6 @@ parse_rule(Ctx *c, const cJSON *j, const char *path)
 		return NULL;
 	EtqRule *rule = g_new0(EtqRule, 1);
 	rule->lang = c->lang;
-	rule->line = etq_json_line(c->text, path);
 	rule->file = g_intern_string(c->file);
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
 	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(j, "category");
@@ -661,6 +711,8 @@ parse_rules_file(Ctx *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 		return FALSE;
 	}
 	c->lists = cJSON_GetObjectItemCaseSensitive(root, "lists");
+	g_clear_pointer(&c->expanded, g_hash_table_destroy);
+	c->expanded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, expanded_free);
 	if (c->lists && !cJSON_IsObject(c->lists)) {
 		fail(c, "lists", "\"lists\" must be an object of phrase lists");
 		return FALSE;
@@ -809,6 +861,7 @@ load_rules_into(EtqRules *rules, EtqRuleSet *set, const char *file, GPtrArray *e
 		fail(&c, "", "a rules file is an object with \"language\" and \"rules\"");
 	else
 		parse_rules_file(&c, root, set, ids);
+	g_clear_pointer(&c.expanded, g_hash_table_destroy);
 	*n_errors += c.n_errors;
 	cJSON_Delete(root);
 	g_free(text);
@@ -897,6 +950,7 @@ load_set_file(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_err
 		}
 		g_hash_table_destroy(ids);
 	}
+	g_clear_pointer(&c.expanded, g_hash_table_destroy);
 	*n_errors += c.n_errors;
 	cJSON_Delete(root);
 	g_free(text);

@@ -4,18 +4,31 @@
  * checked with a fresh conversation state, whatever sets are switched on. */
 #include <string.h>
 #include "internal.h"
+#include "jsonpos.h"
 
 static gboolean
 fires(EtqRules *rules, const EtqRule *rule, const EtqEvent *ev)
 {
 	EtqState *st = etq_state_new(rules, NULL);
+	rules->only = rule;
 	GPtrArray *found = etq_state_check(st, ev, NULL);
+	rules->only = NULL;
 	gboolean hit = FALSE;
 	for (guint i = 0; i < found->len && !hit; i++)
 		hit = strcmp(((EtqFinding *)g_ptr_array_index(found, i))->rule, rule->id) == 0;
 	g_ptr_array_unref(found);
 	etq_state_free(st);
 	return hit;
+}
+
+/* Lines are looked up only for a failure: loading stays fast. */
+static guint
+line_of(const char *file, const char *path)
+{
+	char *text = NULL;
+	guint line = g_file_get_contents(file, &text, NULL, NULL) ? etq_json_line(text, path) : 0;
+	g_free(text);
+	return line;
 }
 
 static guint
@@ -30,7 +43,7 @@ run_examples(EtqRules *rules, const EtqRule *rule, GPtrArray *examples, gboolean
 		failures++;
 		if (errors)
 			g_ptr_array_add(errors, g_strdup_printf("%s:%u: rule %s %s \"%s\" (language %s)",
-			                rule->file, ex->line, rule->id, want ? "does not fire on its example" :
+			                rule->file, line_of(rule->file, ex->path), rule->id, want ? "does not fire on its example" :
 			                "fires on its counterexample", ex->text,
 			                etq_rules_language(rules, ex->text)));
 	}
@@ -40,21 +53,12 @@ run_examples(EtqRules *rules, const EtqRule *rule, GPtrArray *examples, gboolean
 guint
 etq_rules_self_test(EtqRules *rules, GPtrArray *errors)
 {
-	guint n = etq_rules_n_sets(rules), failures = 0;
-	gboolean *was = g_new(gboolean, n + 1);
-	for (guint s = 0; s < n; s++) {
-		EtqRuleSet *set = g_ptr_array_index(rules->sets, s);
-		was[s] = set->enabled;
-		set->enabled = TRUE;
-	}
+	guint failures = 0;
 	etq_rules_prepare(rules);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		failures += run_examples(rules, rule, rule->examples, TRUE, errors);
 		failures += run_examples(rules, rule, rule->counterexamples, FALSE, errors);
 	}
-	for (guint s = 0; s < n; s++)
-		((EtqRuleSet *)g_ptr_array_index(rules->sets, s))->enabled = was[s];
-	g_free(was);
 	return failures;
 }

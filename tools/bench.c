@@ -1,0 +1,102 @@
+/* bench — figures for `make bench`.
+ *
+ *   bench load RULES_DIR         rule-load time (mean of 50 loads, matcher built)
+ *   bench generate N CORPUS...   N varied events as JSON lines, from corpus texts
+ *
+ * The events mix directions, chats, 500 peers, 50 channels and ticks, so the
+ * timers, conversation state and cross-post window all do their work. */
+#include <stdio.h>
+#include <string.h>
+#include <cJSON.h>
+#include "etiquette.h"
+
+static int
+bench_load(const char *dir)
+{
+	const int runs = 50;
+	gint64 total = 0;
+	guint sets = 0;
+	for (int i = 0; i < runs; i++) {
+		gint64 t0 = g_get_monotonic_time();
+		EtqRules *rules = etq_rules_new();
+		sets = etq_rules_load_dir(rules, dir, NULL);
+		etq_rules_language(rules, "warm up the matcher"); /* builds the index */
+		total += g_get_monotonic_time() - t0;
+		etq_rules_free(rules);
+	}
+	printf("rule load: %.2f ms (%u rule sets, mean of %d)\n", total / 1000.0 / runs, sets, runs);
+	return 0;
+}
+
+static void
+add_texts(GPtrArray *texts, const char *path)
+{
+	char *data = NULL;
+	if (!g_file_get_contents(path, &data, NULL, NULL))
+		return;
+	char **lines = g_strsplit(data, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		cJSON *j = cJSON_Parse(*l);
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItem(j, "text"));
+		if (t)
+			g_ptr_array_add(texts, g_strdup(t));
+		else if (!j && **l) /* plain text lines */
+			g_ptr_array_add(texts, g_strdup(*l));
+		cJSON_Delete(j);
+	}
+	g_strfreev(lines);
+	g_free(data);
+}
+
+static int
+bench_generate(long n, int n_files, char **files)
+{
+	GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+	for (int i = 0; i < n_files; i++)
+		add_texts(texts, files[i]);
+	if (texts->len == 0) {
+		fprintf(stderr, "bench: no texts\n");
+		return 1;
+	}
+	GRand *rand = g_rand_new_with_seed(20261122);
+	for (long i = 0; i < n; i++) {
+		long t = i / 10;
+		if (i % 97 == 0) {
+			printf("{\"tick\":true,\"t\":%ld}\n", t);
+			continue;
+		}
+		cJSON *o = cJSON_CreateObject();
+		gboolean group = g_rand_int_range(rand, 0, 3) == 0;
+		int peer = g_rand_int_range(rand, 0, 500);
+		char name[32];
+		cJSON_AddStringToObject(o, "text", g_ptr_array_index(texts, g_rand_int_range(rand, 0, texts->len)));
+		cJSON_AddStringToObject(o, "dir", g_rand_boolean(rand) ? "in" : "out");
+		cJSON_AddStringToObject(o, "chat", group ? "group" : "im");
+		g_snprintf(name, sizeof name, "peer%d", peer);
+		cJSON_AddStringToObject(o, "peer", name);
+		if (group) {
+			g_snprintf(name, sizeof name, "#chan%d", peer % 50);
+			cJSON_AddStringToObject(o, "conv", name);
+		}
+		cJSON_AddStringToObject(o, "me", "alex");
+		cJSON_AddNumberToObject(o, "t", t);
+		char *s = cJSON_PrintUnformatted(o);
+		puts(s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+	}
+	g_rand_free(rand);
+	g_ptr_array_unref(texts);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "load") == 0)
+		return bench_load(argv[2]);
+	if (argc >= 4 && strcmp(argv[1], "generate") == 0)
+		return bench_generate(atol(argv[2]), argc - 3, argv + 3);
+	fprintf(stderr, "usage: bench load RULES_DIR | bench generate N FILE...\n");
+	return 2;
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# `make bench`: throughput, time per message, rule-load time and peak RSS of
+# build/etiquette-check on varied events with every rule set enabled.
+# BENCH_EVENTS sets the number of events (default 200000).
+set -e
+n=${BENCH_EVENTS:-200000}
+events=build/bench-events.jsonl
+build/bench generate "$n" tests/corpus/*.jsonl $(ls tests/langid/sample.*.txt 2>/dev/null) >"$events"
+echo "events: $n ($(wc -c <"$events") bytes, $(build/etiquette-check --list | grep -c '^[a-z]') rule sets enabled)"
+build/bench load rules
+
+best=""
+for run in 1 2 3; do
+	start=$(date +%s%N)
+	/usr/bin/time -f "%M" -o build/bench-rss build/etiquette-check "$events" >build/bench-out.jsonl
+	end=$(date +%s%N)
+	ns=$((end - start))
+	if [ -z "$best" ] || [ "$ns" -lt "$best" ]; then best=$ns; fi
+done
+lines=$(wc -l <build/bench-out.jsonl)
+[ "$lines" -eq "$n" ] || { echo "lost output: $lines lines for $n events"; exit 1; }
+findings=$(grep -c '"category"' build/bench-out.jsonl || true)
+awk -v n="$n" -v ns="$best" -v rss="$(cat build/bench-rss)" -v f="$findings" 'BEGIN {
+	printf "end to end: %.0f messages/s, %.2f us/message (best of 3, JSON in and out)\n", n / (ns / 1e9), ns / 1e3 / n
+	printf "peak RSS: %.1f MB\n", rss / 1024
+	printf "lines with findings: %d of %d\n", f, n
+}'
