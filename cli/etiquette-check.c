@@ -57,6 +57,49 @@ setup_locale(void)
 	g_free(dir);
 }
 
+/* ---- memory for one line ----
+ * cJSON allocates every node and string on its own; for a stream of small
+ * lines, a bump allocator reset after each line is several times faster.
+ * Only the parse and print of event lines use it, never the rules. */
+
+typedef struct {
+	GSList *blocks;   /* the current block first */
+	gsize used, size;
+} Arena;
+
+static Arena arena;
+
+static void *
+arena_alloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (!arena.blocks || arena.used + n > arena.size) {
+		gsize size = MAX(n, 64 * 1024);
+		arena.blocks = g_slist_prepend(arena.blocks, g_malloc(size));
+		arena.used = 0;
+		arena.size = size;
+	}
+	void *p = (char *)arena.blocks->data + arena.used;
+	arena.used += n;
+	return p;
+}
+
+static void
+arena_free(void *p)
+{
+	(void)p; /* all of it goes at once in arena_reset */
+}
+
+static void
+arena_reset(void)
+{
+	if (arena.blocks && arena.blocks->next) { /* a big line: give the memory back */
+		g_slist_free_full(arena.blocks, g_free);
+		arena.blocks = NULL;
+	}
+	arena.used = 0;
+}
+
 /* ---- events ---- */
 
 static const char *
@@ -163,6 +206,7 @@ print_json(const char *lang, const char *error, GPtrArray *found)
 	puts(s);
 	cJSON_free(s);
 	cJSON_Delete(o);
+	/* arena memory is released by the caller after the line */
 }
 
 static void
@@ -228,8 +272,15 @@ run(EtqRules *rules, const char *file, Output *o)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	while ((n = getline(&line, &cap, in)) >= 0)
+	cJSON_Hooks hooks = { arena_alloc, arena_free };
+	cJSON_InitHooks(&hooks);
+	while ((n = getline(&line, &cap, in)) >= 0) {
 		handle_line(st, o, line, n);
+		arena_reset();
+	}
+	cJSON_InitHooks(NULL);
+	g_slist_free_full(arena.blocks, g_free);
+	arena.blocks = NULL;
 	free(line);
 	etq_state_free(st);
 	if (file)

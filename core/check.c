@@ -201,6 +201,19 @@ slot_hit(const EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 }
 
 static gboolean
+may_start(const EtqRule *rule, const char *text, gsize len)
+{
+	if (!rule->regex_filtered)
+		return TRUE;
+	for (gsize i = 0; i < len; i++) {
+		guchar b = text[i];
+		if (rule->regex_first[b >> 3] & (1u << (b & 7)))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
 regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 {
 	gsize len = t->len;
@@ -208,6 +221,8 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 		const char *cut = g_utf8_find_prev_char(t->text, t->text + REGEX_WINDOW);
 		len = cut ? (gsize)(cut - t->text) : 0;
 	}
+	if (!may_start(rule, t->text, len))
+		return FALSE;
 	GMatchInfo *info = NULL;
 	gboolean hit = g_regex_match_full(rule->regex, t->text, len, 0, 0, &info, NULL);
 	if (hit) {

@@ -24,10 +24,13 @@ enum { EN = 1 << 0, DE = 1 << 1, IT = 1 << 2, NB = 1 << 3 };
 #define W_WORD_MAX 2   /* spelling points per word and language */
 #define MIN_SCORE 2    /* below this the line is "und" */
 
+/* TWICE: a sure sign, worth two points (the most a word gives). */
+enum { TWICE = 1 << 5, TRI = 1 << 4 };
+
 /* An affix packed into an integer, so that a word is compared with it by
- * one mask and compare: TAIL("ing") holds g, n, i from the lowest byte up,
- * HEAD("wh") w, h. (GCC folds the indexing of the literal.) Each list holds
- * the affixes of one letter (the last of an ending, the first of a
+ * one mask and compare: TAIL_("ing") holds g, n, i from the lowest byte
+ * up, HEAD_("wh") w, h. (GCC folds the indexing of the literal.) Each list
+ * holds the affixes of one letter (the last of an ending, the first of a
  * beginning) and ends with an empty entry. */
 typedef struct {
 	guint64 bytes, mask;
@@ -44,48 +47,52 @@ typedef struct {
 #define END { 0, 0, 0, 0 }
 
 /* Endings (at most 8 bytes), by their last letter: the word must be at
- * least one letter longer. */
-static const Affix end_a[] = { E("ata", IT), E("ava", IT), END };
-static const Affix end_d[] = { E("'d", EN), E("ed", EN), END };
-static const Affix end_e[] = { E("zione", IT), E("mente", IT), E("are", IT), E("ere", IT), E("ire", IT),
-                               E("'re", EN), E("'ve", EN), E("else", NB), E("ene", NB), E("ane", NB), END };
-static const Affix end_g[] = { E("ing", EN), E("ung", DE), E("lig", NB), END };
-static const Affix end_h[] = { E("lich", DE), E("isch", DE), END };
-static const Affix end_i[] = { E("zioni", IT), E("i", IT), END };
+ * least one letter longer. Chosen for being common in one of the four
+ * languages and rare in the other three. */
+static const Affix end_a[] = { E("ta", IT), E("na", IT), E("la", IT), E("ava", IT), END };
+static const Affix end_d[] = { E("'d", EN | TWICE), E("ed", EN), END };
+static const Affix end_e[] = { E("zione", IT | TWICE), E("mente", IT | TWICE), E("are", IT), E("ire", IT),
+                               E("'re", EN | TWICE), E("'ve", EN | TWICE),
+                               E("else", NB), E("ene", NB), E("nne", NB), E("dde", NB), END };
+static const Affix end_g[] = { E("ing", EN), E("ung", DE), E("lig", NB), E("eg", NB), END };
+static const Affix end_h[] = { E("ch", DE), END };
+static const Affix end_i[] = { E("zioni", IT | TWICE), E("i", IT), END };
 static const Affix end_k[] = { E("isk", NB), E("kk", NB), END };
-static const Affix end_l[] = { E("ful", EN), E("'ll", EN), END };
-static const Affix end_m[] = { E("'m", EN), END };
-static const Affix end_n[] = { E("chen", DE), E("ten", DE), E("sjon", NB), END };
-static const Affix end_o[] = { E("ato", IT), E("ito", IT), E("uto", IT), E("ano", IT), E("o", IT), END };
+static const Affix end_l[] = { E("ful", EN), E("'ll", EN | TWICE), E("il", NB), END };
+static const Affix end_m[] = { E("'m", EN | TWICE), END };
+static const Affix end_n[] = { E("ion", EN), E("chen", DE), E("sjon", NB | TWICE), END };
+static const Affix end_o[] = { E("ato", IT | TWICE), E("ito", IT), E("uto", IT), E("ano", IT), E("ndo", IT),
+                               E("o", IT), END };
+static const Affix end_r[] = { E("ir", DE), E("ker", NB), END };
 static const Affix end_s[] = { E("ness", EN), E("less", EN), E("ous", EN), E("'s", EN), END };
-static const Affix end_t[] = { E("ght", EN), E("n't", EN), E("keit", DE), E("heit", DE), E("schaft", DE),
-                               E("cht", DE), E("het", NB), E("tt", NB), E("et", NB), END };
-static const Affix end_w[] = { E("ow", EN), END };
-static const Affix end_y[] = { E("ly", EN), E("ay", EN), E("ey", EN), END };
+static const Affix end_t[] = { E("ght", EN | TWICE), E("n't", EN | TWICE), E("keit", DE), E("heit", DE),
+                               E("schaft", DE), E("cht", DE | TWICE), E("het", NB), E("tt", NB),
+                               E("et", NB), END };
+static const Affix end_y[] = { E("ly", EN), E("ry", EN), END };
 static const Affix *const endings[26] = {
 	['a' - 'a'] = end_a, ['d' - 'a'] = end_d, ['e' - 'a'] = end_e, ['g' - 'a'] = end_g,
 	['h' - 'a'] = end_h, ['i' - 'a'] = end_i, ['k' - 'a'] = end_k, ['l' - 'a'] = end_l,
-	['m' - 'a'] = end_m, ['n' - 'a'] = end_n, ['o' - 'a'] = end_o, ['s' - 'a'] = end_s,
-	['t' - 'a'] = end_t, ['w' - 'a'] = end_w, ['y' - 'a'] = end_y,
+	['m' - 'a'] = end_m, ['n' - 'a'] = end_n, ['o' - 'a'] = end_o, ['r' - 'a'] = end_r,
+	['s' - 'a'] = end_s, ['t' - 'a'] = end_t, ['y' - 'a'] = end_y,
 };
 
 /* Beginnings (at most 8 bytes), by their first letter: the word must be at
  * least two letters longer. Italian elisions (l'amico, dell'anno) are
  * beginnings too. */
-static const Affix begin_a[] = { B("all'", IT), END };
+static const Affix begin_a[] = { B("all'", IT | TWICE), END };
 static const Affix begin_c[] = { B("c'", IT), B("com'", IT), END };
-static const Affix begin_d[] = { B("d'", IT), B("dell'", IT), B("dall'", IT), END };
-static const Affix begin_g[] = { B("ge", DE), B("gj", NB), END };
-static const Affix begin_h[] = { B("hv", NB), B("hj", NB), END };
+static const Affix begin_d[] = { B("d'", IT), B("dell'", IT | TWICE), B("dall'", IT | TWICE), END };
+static const Affix begin_g[] = { B("ge", DE), B("gj", NB | TWICE), END };
+static const Affix begin_h[] = { B("hv", NB | TWICE), B("hj", NB), END };
 static const Affix begin_i[] = { B("i'", EN), END };
-static const Affix begin_k[] = { B("kj", NB), B("kv", NB), END };
-static const Affix begin_l[] = { B("l'", IT), END };
-static const Affix begin_n[] = { B("nell'", IT), END };
-static const Affix begin_q[] = { B("quest'", IT), B("quell'", IT), END };
-static const Affix begin_s[] = { B("sull'", IT), B("sj", NB), END };
-static const Affix begin_t[] = { B("th", EN), END };
+static const Affix begin_k[] = { B("kj", NB | TWICE), B("kv", NB), B("kn", EN), END };
+static const Affix begin_l[] = { B("l'", IT | TWICE), END };
+static const Affix begin_n[] = { B("nell'", IT | TWICE), END };
+static const Affix begin_q[] = { B("quest'", IT | TWICE), B("quell'", IT | TWICE), END };
+static const Affix begin_s[] = { B("sull'", IT | TWICE), B("sj", NB), B("sk", NB), END };
+static const Affix begin_t[] = { B("th", EN | TWICE), END };
 static const Affix begin_u[] = { B("un'", IT), END };
-static const Affix begin_w[] = { B("wh", EN), END };
+static const Affix begin_w[] = { B("wh", EN | TWICE), END };
 static const Affix begin_z[] = { B("zu", DE), END };
 static const Affix *const beginnings[26] = {
 	['a' - 'a'] = begin_a, ['c' - 'a'] = begin_c, ['d' - 'a'] = begin_d, ['g' - 'a'] = begin_g,
@@ -95,17 +102,18 @@ static const Affix *const beginnings[26] = {
 };
 
 /* Letter pairs anywhere in a word; TRI: look at the third letter. */
-enum { TRI = 1 << 4 };
 #define BI(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
 static const guint8 pairs[26 * 26] = {
 	[BI('t', 'h')] = EN, [BI('o', 'u')] = EN, [BI('e', 'a')] = EN, [BI('e', 'e')] = EN,
-	[BI('o', 'o')] = EN, [BI('s', 'h')] = EN, [BI('a', 'w')] = EN,
+	[BI('o', 'o')] = EN, [BI('s', 'h')] = EN, [BI('a', 'w')] = EN, [BI('o', 'w')] = EN,
+	[BI('a', 'y')] = EN, [BI('e', 'y')] = EN, [BI('g', 'h')] = EN, [BI('c', 't')] = EN,
 	[BI('t', 'z')] = DE, [BI('e', 'i')] = DE, [BI('a', 'u')] = DE, [BI('e', 'u')] = DE,
-	[BI('p', 'f')] = DE, [BI('i', 'e')] = DE,
-	[BI('g', 'n')] = IT, [BI('z', 'z')] = IT,
-	[BI('k', 'j')] = NB, [BI('s', 'j')] = NB, [BI('k', 'k')] = NB,
-	[BI('s', 'c')] = TRI, [BI('c', 'h')] = TRI, [BI('g', 'h')] = TRI, [BI('g', 'l')] = TRI,
-	[BI('c', 'c')] = TRI,
+	[BI('i', 'e')] = DE, [BI('h', 'r')] = DE, [BI('h', 'l')] = DE, [BI('h', 'n')] = DE,
+	[BI('i', 'h')] = DE, [BI('u', 'f')] = DE,
+	[BI('z', 'z')] = IT, [BI('u', 'o')] = IT, [BI('i', 'u')] = IT,
+	[BI('k', 'j')] = NB, [BI('s', 'j')] = NB, [BI('k', 'k')] = NB, [BI('j', 'e')] = NB,
+	[BI('s', 'k')] = NB,
+	[BI('s', 'c')] = TRI, [BI('c', 'h')] = TRI, [BI('g', 'l')] = TRI, [BI('c', 'c')] = TRI,
 };
 
 static guint8
@@ -115,8 +123,6 @@ triple(char a, char b, char c)
 		return c == 'h' ? DE : 0;
 	if (a == 'c' && b == 'h')
 		return c == 't' ? DE : 0;
-	if (a == 'g' && b == 'h')
-		return c == 't' ? EN : 0;
 	if (a == 'g' && b == 'l')
 		return c == 'i' ? IT : 0;
 	if (a == 'c' && b == 'c')
@@ -126,7 +132,8 @@ triple(char a, char b, char c)
 
 /* Points are counted in the four bytes of one integer, a byte per
  * language: SPREAD(langs) adds one to the byte of each language in langs. */
-#define SPREAD(langs) (((langs) & 1u) | ((langs) & 2u) << 7 | ((langs) & 4u) << 14 | ((langs) & 8u) << 21)
+#define SPREAD_(langs) (((langs) & 1u) | ((langs) & 2u) << 7 | ((langs) & 4u) << 14 | ((langs) & 8u) << 21)
+#define SPREAD(langs) (SPREAD_(langs) << !!((langs) & TWICE))
 
 static guint32
 affix_points(const Affix *const *by_letter, guint64 packed, gsize n, gsize longer)

@@ -27,11 +27,19 @@ typedef struct {
 /* Owners above the rules: internal lists of the language profiles. */
 enum { OWN_GREETING, OWN_QUESTION, N_OWN };
 
+/* The phrases starting with one word, split by their second word so that a
+ * common first word ("i", "ich") does not mean trying hundreds of phrases. */
+typedef struct {
+	GArray *single;         /* one-word phrases */
+	GArray *any_second;     /* phrases whose second item is * */
+	GHashTable *by_second;  /* second sym -> GArray of phrase indices */
+} FirstIndex;
+
 struct EtqMatcher {
 	GHashTable *symbols;   /* "word" or "pre*" -> sym + 1 */
 	GHashTable *phrase_ids; /* phrase text -> phrase index + 1 */
 	GArray *phrases;       /* Phrase */
-	GPtrArray *by_first;   /* sym -> GArray of phrase indices */
+	GPtrArray *by_first;   /* sym -> FirstIndex */
 	GHashTable *prefixes;  /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
 	GByteArray *stop_langs; /* sym -> bit mask of languages using it as a stopword */
 	guint n_rules;
@@ -111,6 +119,41 @@ compile_items(EtqMatcher *m, const char *phrase)
 	return items;
 }
 
+static GArray *
+new_list(void)
+{
+	return g_array_new(FALSE, FALSE, sizeof(guint));
+}
+
+static void
+file_phrase(EtqMatcher *m, const Phrase *p, guint id)
+{
+	FirstIndex *fi = g_ptr_array_index(m->by_first, p->items[0]);
+	if (!fi) {
+		fi = g_new0(FirstIndex, 1);
+		m->by_first->pdata[p->items[0]] = fi;
+	}
+	GArray **list;
+	if (p->n == 1) {
+		list = &fi->single;
+	} else if (p->items[1] == ANY) {
+		list = &fi->any_second;
+	} else {
+		if (!fi->by_second)
+			fi->by_second = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
+		GArray *l = g_hash_table_lookup(fi->by_second, GUINT_TO_POINTER(p->items[1] + 1));
+		if (!l) {
+			l = new_list();
+			g_hash_table_insert(fi->by_second, GUINT_TO_POINTER(p->items[1] + 1), l);
+		}
+		g_array_append_val(l, id);
+		return;
+	}
+	if (!*list)
+		*list = new_list();
+	g_array_append_val(*list, id);
+}
+
 static void
 add_phrase(EtqMatcher *m, const char *phrase, guint owner, EtqSlot slot)
 {
@@ -129,13 +172,7 @@ add_phrase(EtqMatcher *m, const char *phrase, guint owner, EtqSlot slot)
 		id = m->phrases->len;
 		g_array_append_val(m->phrases, p);
 		g_hash_table_insert(m->phrase_ids, g_strdup(phrase), GUINT_TO_POINTER(id + 1));
-		guint first = p.items[0];
-		GArray *list = g_ptr_array_index(m->by_first, first);
-		if (!list) {
-			list = g_array_new(FALSE, FALSE, sizeof(guint));
-			m->by_first->pdata[first] = list;
-		}
-		g_array_append_val(list, id);
+		file_phrase(m, &p, id);
 	}
 	guint member = owner << 2 | slot;
 	g_array_append_val(g_array_index(m->phrases, Phrase, id).members, member);
@@ -165,10 +202,18 @@ phrase_clear(gpointer p)
 }
 
 static void
-free_list(gpointer l)
+free_first(gpointer p)
 {
-	if (l)
-		g_array_free(l, TRUE);
+	FirstIndex *fi = p;
+	if (!fi)
+		return;
+	if (fi->single)
+		g_array_unref(fi->single);
+	if (fi->any_second)
+		g_array_unref(fi->any_second);
+	if (fi->by_second)
+		g_hash_table_destroy(fi->by_second);
+	g_free(fi);
 }
 
 static void
@@ -188,7 +233,7 @@ etq_matcher_build(EtqRules *rules)
 	m->phrase_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	m->phrases = g_array_new(FALSE, FALSE, sizeof(Phrase));
 	g_array_set_clear_func(m->phrases, phrase_clear);
-	m->by_first = g_ptr_array_new_with_free_func(free_list);
+	m->by_first = g_ptr_array_new_with_free_func(free_first);
 	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_prefix_list);
 	m->stop_langs = g_byte_array_new();
 	m->n_rules = rules->all_rules->len;
@@ -329,6 +374,33 @@ reset(const EtqMatcher *m, EtqMatch *mt, guint n_tokens)
 		mt->question_start[l] = -1;
 }
 
+/* Tries the candidate phrases at token i (their first two items already fit). */
+static void
+try_phrases(const EtqMatcher *m, const EtqText *text, guint (*syms)[MAX_SYMS], const guint8 *nsyms,
+            guint i, const GArray *cands, EtqMatch *mt)
+{
+	guint n = text->tokens->len;
+	for (guint c = 0; cands && c < cands->len; c++) {
+		guint pid = g_array_index(cands, guint, c);
+		const Phrase *p = &g_array_index(m->phrases, Phrase, pid);
+		if (i + p->n > n)
+			continue;
+		guint k = 1;
+		for (; k < p->n; k++) {
+			guint it = p->items[k];
+			if (it == ANY ? etq_text_token(text, i + k)->link
+			              : !has_sym(syms[i + k], nsyms[i + k], it))
+				break;
+		}
+		if (k < p->n)
+			continue;
+		EtqOccurrence occ = { pid, i, i + p->n };
+		g_array_append_val(mt->occurrences, occ);
+		for (guint j = 0; j < p->members->len; j++)
+			record_member(m, mt, g_array_index(p->members, guint, j), i, i + p->n);
+	}
+}
+
 void
 etq_matcher_run(const EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 {
@@ -357,26 +429,16 @@ etq_matcher_run(const EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 	}
 	for (guint i = 0; i < n; i++) {
 		for (guint s = 0; s < nsyms[i]; s++) {
-			GArray *cands = g_ptr_array_index(m->by_first, syms[i][s]);
-			for (guint c = 0; cands && c < cands->len; c++) {
-				guint pid = g_array_index(cands, guint, c);
-				const Phrase *p = &g_array_index(m->phrases, Phrase, pid);
-				if (i + p->n > n)
-					continue;
-				guint k = 1;
-				for (; k < p->n; k++) {
-					guint it = p->items[k];
-					if (it == ANY ? etq_text_token(text, i + k)->link
-					              : !has_sym(syms[i + k], nsyms[i + k], it))
-						break;
-				}
-				if (k < p->n)
-					continue;
-				EtqOccurrence occ = { pid, i, i + p->n };
-				g_array_append_val(mt->occurrences, occ);
-				for (guint j = 0; j < p->members->len; j++)
-					record_member(m, mt, g_array_index(p->members, guint, j), i, i + p->n);
-			}
+			const FirstIndex *fi = g_ptr_array_index(m->by_first, syms[i][s]);
+			if (!fi)
+				continue;
+			try_phrases(m, text, syms, nsyms, i, fi->single, mt);
+			if (i + 1 >= n)
+				continue;
+			try_phrases(m, text, syms, nsyms, i, fi->any_second, mt);
+			for (guint s2 = 0; fi->by_second && s2 < nsyms[i + 1]; s2++)
+				try_phrases(m, text, syms, nsyms, i,
+				            g_hash_table_lookup(fi->by_second, GUINT_TO_POINTER(syms[i + 1][s2] + 1)), mt);
 		}
 	}
 	if (heap_syms) {

@@ -407,6 +407,111 @@ nested_repeat(const char *re)
 	return FALSE;
 }
 
+static void
+add_byte(guint8 *set, guchar b)
+{
+	set[b >> 3] |= 1u << (b & 7);
+	if (g_ascii_isalpha(b)) { /* patterns are caseless */
+		b ^= 0x20;
+		set[b >> 3] |= 1u << (b & 7);
+	}
+}
+
+/* The bytes the first atom of a branch can start with; FALSE if unknown. */
+static gboolean
+first_atom(const char *p, guint8 *set)
+{
+	while (*p == '^' || *p == '(') {
+		if (*p == '(') { /* a group: only a plain one, and without alternatives */
+			int depth = 0;
+			for (const char *q = p; *q; q++) {
+				if (*q == '\\' && q[1]) { q++; continue; }
+				depth += *q == '(';
+				depth -= *q == ')';
+				if (depth == 1 && *q == '|')
+					return FALSE;
+				if (depth == 0)
+					break;
+			}
+			if (p[1] == '?') {
+				const char *colon = strchr(p, ':');
+				if (!colon || strspn(p + 2, "-imsx") != (gsize)(colon - p - 2))
+					return FALSE;
+				p = colon;
+			}
+		}
+		p++;
+	}
+	const char *atom_end;
+	if (*p == '\\') {
+		if (!p[1] || g_ascii_isalnum(p[1]))
+			return FALSE; /* \w, \d, \b …: a class or an assertion */
+		add_byte(set, p[1]);
+		atom_end = p + 2;
+	} else if (*p == '[') {
+		const char *q = p + 1;
+		if (*q == '^')
+			return FALSE;
+		for (; *q && (*q != ']' || q == p + 1); q++) {
+			if (*q == '\\') {
+				if (!q[1] || g_ascii_isalnum(q[1]))
+					return FALSE;
+				add_byte(set, *++q);
+			} else if (q[1] == '-' && q[2] && q[2] != ']') {
+				for (guint b = (guchar)q[0]; b <= (guchar)q[2]; b++)
+					add_byte(set, b);
+				q += 2;
+			} else if ((guchar)*q >= 0x80) {
+				return FALSE;
+			} else {
+				add_byte(set, *q);
+			}
+		}
+		if (*q != ']')
+			return FALSE;
+		atom_end = q + 1;
+	} else if (*p && !strchr(".|)$*+?{", *p) && (guchar)*p < 0x80) {
+		add_byte(set, *p);
+		atom_end = p + 1;
+	} else {
+		return FALSE;
+	}
+	return !(*atom_end == '?' || *atom_end == '*' || g_str_has_prefix(atom_end, "{0"));
+}
+
+/* A pattern is tried only on messages holding a byte it can start with:
+ * most messages have no "[", "_" or "{" and skip the placeholder patterns. */
+static gboolean
+first_bytes(const char *re, guint8 *set)
+{
+	memset(set, 0, 32);
+	char **branches = NULL;
+	GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
+	int depth = 0;
+	gboolean in_class = FALSE;
+	const char *start = re;
+	for (const char *p = re;; p++) {
+		if (*p == '\\' && p[1]) { p++; continue; }
+		if (in_class) { in_class = *p != ']'; continue; }
+		if (*p == '[') in_class = TRUE;
+		depth += *p == '(';
+		depth -= *p == ')';
+		if (*p == '\0' || (*p == '|' && depth == 0)) {
+			g_ptr_array_add(parts, g_strndup(start, p - start));
+			start = p + 1;
+			if (!*p)
+				break;
+		}
+	}
+	g_ptr_array_add(parts, NULL);
+	branches = (char **)g_ptr_array_free(parts, FALSE);
+	gboolean known = TRUE;
+	for (char **b = branches; *b && known; b++)
+		known = first_atom(*b, set);
+	g_strfreev(branches);
+	return known;
+}
+
 static GRegex *
 compile_regex(Ctx *c, const char *path, const char *re)
 {
@@ -618,6 +723,8 @@ parse_slots(Ctx *c, const cJSON *j, const char *path, EtqRule *rule)
 			fail(c, p, "regex must be a text");
 		else
 			rule->regex = compile_regex(c, p, re->valuestring);
+		if (rule->regex)
+			rule->regex_filtered = first_bytes(re->valuestring, rule->regex_first);
 		ok &= rule->regex != NULL;
 		g_free(p);
 	}
