@@ -84,12 +84,61 @@ intern_prefix(EtqMatcher *m, const char *prefix)
 	return sym;
 }
 
+/* The ASCII case of compile_items without allocating: words are runs of
+ * letters and digits (apostrophes inside), lowercased, as in text.c. */
+static void
+compile_ascii_piece(EtqMatcher *m, const char *piece, gsize len, GArray *items)
+{
+	gboolean prefix = piece[len - 1] == '*';
+	char word[128];
+	for (gsize i = 0; i < len;) {
+		if (!g_ascii_isalnum(piece[i])) {
+			i++;
+			continue;
+		}
+		gsize w = 0;
+		while (i < len && w < sizeof word - 2 &&
+		       (g_ascii_isalnum(piece[i]) || (piece[i] == '\'' && i + 1 < len && g_ascii_isalnum(piece[i + 1]))))
+			word[w++] = g_ascii_tolower(piece[i++]);
+		word[w] = '\0';
+		gboolean last = TRUE;
+		for (gsize j = i; j < len; j++)
+			last &= !g_ascii_isalnum(piece[j]);
+		guint sym = prefix && last ? intern_prefix(m, word) : intern(m, word);
+		g_array_append_val(items, sym);
+	}
+}
+
+static gboolean
+is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((guchar)*s >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* Phrase syntax (rules/README.md): words, `pre*` prefixes and `*` for any
  * one word; each piece is normalised like message text. */
 static GArray *
 compile_items(EtqMatcher *m, const char *phrase)
 {
 	GArray *items = g_array_new(FALSE, FALSE, sizeof(guint));
+	if (is_ascii(phrase) && !strstr(phrase, "http") && !strstr(phrase, "www.")) {
+		for (const char *p = phrase; *p;) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			const char *start = p;
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			guint any = ANY;
+			if (p - start == 1 && *start == '*')
+				g_array_append_val(items, any);
+			else if (p > start)
+				compile_ascii_piece(m, start, p - start, items);
+		}
+		return items;
+	}
 	char **pieces = g_strsplit_set(phrase, " \t", -1);
 	for (char **pc = pieces; *pc; pc++) {
 		gsize len = strlen(*pc);
