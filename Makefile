@@ -72,3 +72,4 @@ clean:
 -include mk/install.mk
 -include mk/demo.mk
 -include mk/fuzz.mk
+-include mk/langid.mk

@@ -3,13 +3,21 @@
  * Chat lines are short, so character n-gram models (libexttextcat) have
  * little to go on; the function words of a language ("ich", "non", "ikke")
  * and its letters (ß, æ, è) are what a reader goes by too. Each stopword
- * of a profile scores two points, each typical letter two. A word that is
- * not a name, nick, path or acronym adds what its spelling gives away: an
- * ending (-ung, -zione, -het, -ing), a beginning (wh-, hv-, kj-, l') or a
- * letter group inside (th, sch, gli, kj) is worth one point, at most two
- * per word and language. The best language wins if it has at least two
- * points and beats the next; otherwise the line is "und" (and every
- * language's rules apply to it). tools/langid-eval measures it.
+ * of a profile (rules/languages/) scores two points, each typical letter
+ * two. Then every word that is not a nick, path or acronym adds what its
+ * spelling gives away: an ending (-ung, -zione, -het, -ing), a beginning
+ * (wh-, hv-, kj-, l') or a letter group inside (th, sch, gli, kj) is worth
+ * one point, a sure sign (n't, -cht, -zione) two, at most two per word and
+ * language. That is what carries the short lines with no stopword ("Tom
+ * sembra imbarazzato", "Gullprisen varierer daglig"). The best language
+ * wins if it has at least two points and beats the next; otherwise the line
+ * is "und", and every language's rules apply to it: better than a wrong
+ * language, whose rules would replace the right ones.
+ *
+ * The affixes were chosen for being frequent in one language and rare in
+ * the other three, and checked on Tatoeba sentences and IRC lines that are
+ * not in tests/langid/. `make langid-eval` measures the scorer against
+ * libexttextcat; tests/langid/run.sh holds it to a labelled sample.
  *
  * The matcher has already counted the stopwords while reading the message;
  * the rest is one pass over the words, without allocation. */
@@ -152,10 +160,19 @@ affix_points(const Affix *const *by_letter, guint64 packed, gsize n, gsize longe
 static void
 word_points(const char *w, gsize n, guint *score)
 {
-	guint64 head = 0, tail = 0;
-	for (gsize i = 0; i < n && i < 8; i++) {
-		head |= (guint64)(guchar)w[i] << (8 * i);
-		tail |= (guint64)(guchar)w[n - 1 - i] << (8 * i);
+	/* The first and the last 8 bytes, as HEAD_ and TAIL_ pack them. */
+	guint64 head = 0, tail;
+	if (n == 0)
+		return;
+	if (n >= 8) {
+		memcpy(&head, w, 8);
+		memcpy(&tail, w + n - 8, 8);
+		head = GUINT64_FROM_LE(head);
+		tail = GUINT64_FROM_BE(tail);
+	} else {
+		memcpy(&head, w, n);
+		head = GUINT64_FROM_LE(head);
+		tail = GUINT64_SWAP_LE_BE(head) >> (8 * (8 - n));
 	}
 	guint32 points = affix_points(endings, tail, n, 1) + affix_points(beginnings, head, n, 2);
 	n = MIN(n, 48); /* no byte overflows */
@@ -193,9 +210,10 @@ path_char(char c, gboolean before)
 	}
 }
 
-/* Words whose spelling says nothing of the language: nicks and names
- * ("jowi:", "Tom"), paths and hosts ("/var/cache", "wiki.ubuntu.com"),
- * acronyms, very short words. (Words with digits: word_points.) */
+/* Words whose spelling says nothing of the language: the nick a line is
+ * addressed to ("jowi: positive"), paths and hosts ("/var/cache",
+ * "wiki.ubuntu.com", "xserver-xorg"), acronyms and shouting, words of one or
+ * two letters. (Words with digits: word_points.) */
 static gboolean
 telling_word(const EtqText *t, guint i)
 {
@@ -252,7 +270,7 @@ etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
 		score[l] = W_STOPWORD * mt->stop_hits[l];
 	if (text->len <= 4096)
 		letter_points(rules, text, score);
-	/* A long message has enough stopwords; spelling is for short ones. */
+	/* A long message has stopwords enough: 64 words are plenty. */
 	guint n = MIN(text->tokens->len, 64);
 	for (guint i = 0; i < n; i++)
 		if (telling_word(text, i)) {

@@ -30,7 +30,8 @@ suite() {
 suite core build/test-core
 suite cli sh tests/cli/run.sh
 suite rules sh tests/rules/run.sh
-[ -x build/score-corpus ] && suite corpus build/score-corpus tests/corpus
+suite corpus build/score-corpus tests/corpus
+suite langid sh tests/langid/run.sh
 [ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh
 
 echo "$passed passed, $failed failed"

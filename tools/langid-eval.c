@@ -1,0 +1,438 @@
+/* langid-eval.c — how well do we tell en, de, it and nb apart in short lines?
+ *
+ * Reads files of labelled lines (one message a line; the label is the last
+ * dot-separated part of the name before ".txt", as in everyday.de.txt, or
+ * given as FILE=LANG) and runs every line through
+ *
+ *   ours      etq_rules_language() with the rules of --rules (default rules/)
+ *   textcat   libexttextcat with every fingerprint it ships (fpdb.conf), its
+ *             tag mapped to en/de/it/nb; any other language counts as und
+ *   textcat4  libexttextcat with only the en, de, it and nb fingerprints,
+ *             the same four choices our scorer has
+ *
+ * It prints, per scorer and file, the share correct, the share "und" and the
+ * share wrong, overall and by length (<=20, 21-50, >50 characters).
+ * "und" is never correct. With --tap MIN it prints TAP lines instead: one per
+ * file, ok when our share correct is at least MIN; one more, ok when our
+ * share of lines given a wrong language (not "und") is at most MAX (default
+ * 0.02); and "# measure" lines with the figures of every scorer. --errors
+ * lists the lines a scorer got wrong (file, truth, guess, line).
+ *
+ *   langid-eval [--rules DIR]... [--textcat-dir DIR] [--tap MIN [--max-wrong MAX]]
+ *               [--errors SCORER] [--no-textcat] FILE[=LANG]...
+ *
+ * Built without HAVE_EXTTEXTCAT it measures our scorer only. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include "etiquette.h"
+#include "internal.h" /* etq_analyse, etq_langid: to time the scorer alone */
+#ifdef HAVE_EXTTEXTCAT
+#include <textcat.h>
+#endif
+
+#ifndef EXTTEXTCAT_DATA
+#define EXTTEXTCAT_DATA "/usr/share/libexttextcat"
+#endif
+
+/* OTHER: libexttextcat named a language other than our four; it counts
+ * as "und" (neither right nor a wrong one of ours), but is listed apart. */
+static const char *const langs[] = { "en", "de", "it", "nb", "und", "other" };
+enum { N_LANGS = 4, UND = 4, OTHER = 5, N_GUESSES = 6 };
+enum { BUCKET_SHORT, BUCKET_MID, BUCKET_LONG, N_BUCKETS };
+static const char *const bucket_names[N_BUCKETS] = { "<=20", "21-50", ">50" };
+
+typedef struct {
+	guint n, correct, und;
+	guint guessed[N_GUESSES];
+} Count;
+
+typedef struct {
+	char *path, *name;
+	int lang;
+	char **lines;
+	guint n_lines;
+} Input;
+
+typedef struct {
+	const char *name;
+	int (*guess)(gpointer data, const char *line);
+	gpointer data;
+	double seconds;
+} Scorer;
+
+static int
+lang_index(const char *code)
+{
+	for (int i = 0; i <= N_LANGS; i++)
+		if (strcmp(code, langs[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+bucket_of(const char *line)
+{
+	glong n = 0; /* characters: bytes that do not continue one (safe on bad UTF-8) */
+	for (const char *p = line; *p; p++)
+		n += ((guchar)*p & 0xC0) != 0x80;
+	return n <= 20 ? BUCKET_SHORT : n <= 50 ? BUCKET_MID : BUCKET_LONG;
+}
+
+/* ---- our scorer ---- */
+
+static int
+guess_ours(gpointer data, const char *line)
+{
+	int l = lang_index(etq_rules_language(data, line));
+	return l < 0 ? UND : l;
+}
+
+/* Mean ns that etq_langid takes per line, the text already scanned and
+ * matched (which the checker does anyway): the cost of telling the language. */
+static double
+time_langid(EtqRules *rules, GArray *inputs)
+{
+	EtqScratch s;
+	EtqEvent ev = { 0 };
+	gint64 total = 0;
+	guint n = 0;
+	volatile int sink = 0;
+	etq_scratch_init(&s);
+	for (guint f = 0; f < inputs->len; f++) {
+		const Input *in = &g_array_index(inputs, Input, f);
+		for (guint i = 0; i < in->n_lines; i++, n++) {
+			ev.text = in->lines[i];
+			etq_analyse(rules, &s, &ev);
+			gint64 t0 = g_get_monotonic_time();
+			for (int k = 0; k < 20; k++)
+				sink += etq_langid(rules, &s.text, &s.match);
+			total += g_get_monotonic_time() - t0;
+		}
+	}
+	(void)sink;
+	etq_scratch_clear(&s);
+	return n ? total * 1000.0 / 20 / n : 0.0;
+}
+
+/* ---- libexttextcat ---- */
+
+#ifdef HAVE_EXTTEXTCAT
+/* "[nb--utf8][da--utf8]" -> the first (best) tag, mapped. */
+static int
+guess_textcat(gpointer data, const char *line)
+{
+	const char *out = textcat_Classify(data, line, strlen(line));
+	if (!out || out[0] != '[')
+		return UND; /* UNKNOWN or SHORT */
+	gsize n = strcspn(out + 1, "-]");
+	for (int l = 0; l < N_LANGS; l++)
+		if (strlen(langs[l]) == n && strncmp(out + 1, langs[l], n) == 0)
+			return l;
+	return OTHER;
+}
+
+static void *
+textcat_open(const char *dir, gboolean only_ours)
+{
+	char *conf = g_build_filename(dir, "fpdb.conf", NULL);
+	char *prefix = g_strconcat(dir, G_DIR_SEPARATOR_S, NULL);
+	void *h = NULL;
+	if (!only_ours) {
+		h = special_textcat_Init(conf, prefix);
+	} else {
+		/* The shipped conf, narrowed to our four languages. */
+		char *text = NULL, *tmp = NULL;
+		GString *mine = g_string_new(NULL);
+		int fd = -1;
+		if (g_file_get_contents(conf, &text, NULL, NULL)) {
+			char **lines = g_strsplit(text, "\n", -1);
+			for (char **l = lines; *l; l++)
+				for (int i = 0; i < N_LANGS; i++)
+					if (g_str_has_prefix(*l, langs[i]) && (*l)[strlen(langs[i])] == '.')
+						g_string_append_printf(mine, "%s\n", *l);
+			g_strfreev(lines);
+			fd = g_file_open_tmp("langid-eval-XXXXXX.conf", &tmp, NULL);
+		}
+		if (fd >= 0) {
+			FILE *f = fdopen(fd, "w");
+			if (f && fputs(mine->str, f) >= 0 && fclose(f) == 0)
+				h = special_textcat_Init(tmp, prefix);
+			else if (f)
+				fclose(f);
+			g_unlink(tmp);
+		}
+		g_free(tmp);
+		g_free(text);
+		g_string_free(mine, TRUE);
+	}
+	if (!h)
+		fprintf(stderr, "langid-eval: cannot load the libexttextcat fingerprints from %s\n", conf);
+	g_free(conf);
+	g_free(prefix);
+	return h;
+}
+#endif
+
+/* ---- input ---- */
+
+static gboolean
+read_input(const char *arg, Input *in)
+{
+	const char *eq = strrchr(arg, '=');
+	char *label;
+	in->path = eq ? g_strndup(arg, eq - arg) : g_strdup(arg);
+	char *base = g_path_get_basename(in->path);
+	if (g_str_has_suffix(base, ".txt"))
+		base[strlen(base) - 4] = '\0';
+	if (eq) {
+		label = g_strdup(eq + 1);
+	} else {
+		const char *dot = strrchr(base, '.');
+		label = g_strdup(dot ? dot + 1 : "");
+	}
+	in->name = base;
+	in->lang = lang_index(label);
+	if (in->lang < 0 || in->lang == UND) {
+		fprintf(stderr, "langid-eval: %s: no label en, de, it or nb (name it x.LANG.txt or pass FILE=LANG)\n",
+		        in->path);
+		g_free(label);
+		return FALSE;
+	}
+	g_free(label);
+	char *text;
+	GError *err = NULL;
+	if (!g_file_get_contents(in->path, &text, NULL, &err)) {
+		fprintf(stderr, "langid-eval: %s\n", err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	in->lines = g_strsplit(text, "\n", -1);
+	g_free(text);
+	/* Drop empty lines (the last one above all) in place. */
+	guint j = 0;
+	for (guint i = 0; in->lines[i]; i++) {
+		g_strchomp(in->lines[i]);
+		if (in->lines[i][0])
+			in->lines[j++] = in->lines[i];
+		else
+			g_free(in->lines[i]);
+	}
+	in->lines[j] = NULL;
+	in->n_lines = j;
+	return TRUE;
+}
+
+/* ---- report ---- */
+
+static double
+share(guint k, guint n)
+{
+	return n ? (double)k / n : 0.0;
+}
+
+static void
+add(Count *c, int truth, int guess)
+{
+	c->n++;
+	c->correct += guess == truth;
+	c->und += guess == UND || guess == OTHER;
+	c->guessed[guess]++;
+}
+
+static void
+print_row(const char *scorer, const char *name, const Count *all, const Count *b)
+{
+	printf("%-9s %-14s %5u  %5.3f  %5.3f  %5.3f ", scorer, name, all->n,
+	       share(all->correct, all->n), share(all->und, all->n),
+	       share(all->n - all->correct - all->und, all->n));
+	for (int k = 0; k < N_BUCKETS; k++)
+		if (b[k].n)
+			printf("  %5.3f (%4u)", share(b[k].correct, b[k].n), b[k].n);
+		else
+			printf("      -       ");
+	printf("   ");
+	for (int l = 0; l < N_GUESSES; l++)
+		if (l != OTHER || all->guessed[l])
+			printf(" %s:%u", langs[l], all->guessed[l]);
+	printf("\n");
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	        "usage: langid-eval [--rules DIR]... [--textcat-dir DIR] [--tap MIN [--max-wrong MAX]]\n"
+	        "                   [--errors ours|textcat|textcat4] [--no-textcat] FILE[=LANG]...\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	GPtrArray *rule_dirs = g_ptr_array_new();
+	const char *textcat_dir = EXTTEXTCAT_DATA, *errors_of = NULL;
+	double tap_min = -1, max_wrong = 0.02;
+	gboolean use_textcat = TRUE;
+	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(Input));
+
+	setlocale(LC_ALL, "");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--rules") == 0 && i + 1 < argc)
+			g_ptr_array_add(rule_dirs, argv[++i]);
+		else if (strcmp(a, "--textcat-dir") == 0 && i + 1 < argc)
+			textcat_dir = argv[++i];
+		else if (strcmp(a, "--tap") == 0 && i + 1 < argc)
+			tap_min = g_ascii_strtod(argv[++i], NULL);
+		else if (strcmp(a, "--max-wrong") == 0 && i + 1 < argc)
+			max_wrong = g_ascii_strtod(argv[++i], NULL);
+		else if (strcmp(a, "--errors") == 0 && i + 1 < argc)
+			errors_of = argv[++i];
+		else if (strcmp(a, "--no-textcat") == 0)
+			use_textcat = FALSE;
+		else if (a[0] == '-')
+			usage();
+		else {
+			Input in = { 0 };
+			if (!read_input(a, &in))
+				return 2;
+			g_array_append_val(inputs, in);
+		}
+	}
+	if (inputs->len == 0)
+		usage();
+	if (rule_dirs->len == 0)
+		g_ptr_array_add(rule_dirs, "rules");
+
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errs = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; i < rule_dirs->len; i++)
+		etq_rules_load_dir(rules, g_ptr_array_index(rule_dirs, i), errs);
+	for (guint i = 0; i < errs->len; i++)
+		fprintf(stderr, "langid-eval: %s\n", (char *)g_ptr_array_index(errs, i));
+
+	Scorer scorers[3];
+	guint n_scorers = 0;
+	scorers[n_scorers++] = (Scorer){ "ours", guess_ours, rules, 0 };
+#ifdef HAVE_EXTTEXTCAT
+	void *tc_all = NULL, *tc_four = NULL;
+	if (use_textcat) {
+		tc_all = textcat_open(textcat_dir, FALSE);
+		tc_four = textcat_open(textcat_dir, TRUE);
+		if (tc_all)
+			scorers[n_scorers++] = (Scorer){ "textcat", guess_textcat, tc_all, 0 };
+		if (tc_four)
+			scorers[n_scorers++] = (Scorer){ "textcat4", guess_textcat, tc_four, 0 };
+	}
+#else
+	(void)textcat_dir;
+	(void)use_textcat;
+#endif
+
+	/* count[scorer][input][bucket], bucket N_BUCKETS = all lengths */
+	Count (*count)[N_BUCKETS + 1] = g_malloc0(sizeof(Count[N_BUCKETS + 1]) * n_scorers * inputs->len);
+	Count total[3][N_BUCKETS + 1];
+	memset(total, 0, sizeof total);
+	for (guint s = 0; s < n_scorers; s++) {
+		GTimer *timer = g_timer_new();
+		g_timer_stop(timer);
+		for (guint f = 0; f < inputs->len; f++) {
+			const Input *in = &g_array_index(inputs, Input, f);
+			Count *c = count[s * inputs->len + f];
+			for (guint i = 0; i < in->n_lines; i++) {
+				const char *line = in->lines[i];
+				int b = bucket_of(line);
+				g_timer_continue(timer);
+				int g = scorers[s].guess(scorers[s].data, line);
+				g_timer_stop(timer);
+				add(&c[b], in->lang, g);
+				add(&c[N_BUCKETS], in->lang, g);
+				add(&total[s][b], in->lang, g);
+				add(&total[s][N_BUCKETS], in->lang, g);
+				if (g != in->lang && errors_of && strcmp(errors_of, scorers[s].name) == 0)
+					printf("%s\t%s\t%s\t%s\n", in->name, langs[in->lang], langs[g], line);
+			}
+		}
+		scorers[s].seconds = g_timer_elapsed(timer, NULL);
+		g_timer_destroy(timer);
+	}
+
+	if (tap_min >= 0) {
+		guint t = 0;
+		for (guint f = 0; f < inputs->len; f++) {
+			const Input *in = &g_array_index(inputs, Input, f);
+			const Count *c = &count[f][N_BUCKETS];
+			double acc = share(c->correct, c->n);
+			gboolean ok = c->n > 0 && acc >= tap_min;
+			printf("%sok %u langid accuracy %s %.3f %s %.2f (%s, %u lines, und %.3f)\n",
+			       ok ? "" : "not ", ++t, langs[in->lang], acc, ok ? "≥" : "<", tap_min,
+			       in->name, c->n, share(c->und, c->n));
+		}
+		/* A line in the wrong language escapes its own rules and meets
+		 * another language's: much worse than "und", which meets all. */
+		const Count *all = &total[0][N_BUCKETS];
+		double wrong = share(all->n - all->correct - all->und, all->n);
+		printf("%sok %u langid wrong language %.3f %s %.2f (all files, %u lines)\n",
+		       wrong <= max_wrong ? "" : "not ", ++t, wrong, wrong <= max_wrong ? "≤" : ">",
+		       max_wrong, all->n);
+		for (guint s = 0; s < n_scorers; s++) {
+			GString *m = g_string_new(NULL);
+			g_string_append_printf(m, "# measure langid %s:", scorers[s].name);
+			for (guint f = 0; f < inputs->len; f++) {
+				const Count *c = &count[s * inputs->len + f][N_BUCKETS];
+				g_string_append_printf(m, " %s %.3f", g_array_index(inputs, Input, f).name,
+				                       share(c->correct, c->n));
+			}
+			const Count *tt = total[s];
+			g_string_append_printf(m, "; all %.3f, und %.3f, wrong %.3f; <=20 %.3f, 21-50 %.3f, >50 %.3f",
+			                       share(tt[N_BUCKETS].correct, tt[N_BUCKETS].n),
+			                       share(tt[N_BUCKETS].und, tt[N_BUCKETS].n),
+			                       share(tt[N_BUCKETS].n - tt[N_BUCKETS].correct - tt[N_BUCKETS].und,
+			                             tt[N_BUCKETS].n),
+			                       share(tt[0].correct, tt[0].n), share(tt[1].correct, tt[1].n),
+			                       share(tt[2].correct, tt[2].n));
+			printf("%s\n", m->str);
+			g_string_free(m, TRUE);
+		}
+	} else {
+		printf("%-9s %-14s %5s  %5s  %5s  %5s   %-12s   %-12s   %-12s    guessed\n", "scorer",
+		       "file", "lines", "right", "und", "wrong", bucket_names[0], bucket_names[1],
+		       bucket_names[2]);
+		for (guint s = 0; s < n_scorers; s++) {
+			for (guint f = 0; f < inputs->len; f++) {
+				const Count *c = count[s * inputs->len + f];
+				print_row(scorers[s].name, g_array_index(inputs, Input, f).name, &c[N_BUCKETS], c);
+			}
+			print_row(scorers[s].name, "ALL", &total[s][N_BUCKETS], total[s]);
+			printf("%-9s %.2f µs per line", scorers[s].name,
+			       total[s][N_BUCKETS].n ? 1e6 * scorers[s].seconds / total[s][N_BUCKETS].n : 0.0);
+			if (s == 0)
+				printf(" (scan, match and scorer; the scorer alone: %.0f ns)", time_langid(rules, inputs));
+			printf("\n\n");
+		}
+		printf("right/und/wrong: shares of lines; buckets: share right (lines) by length in characters.\n");
+	}
+
+	for (guint f = 0; f < inputs->len; f++) {
+		Input *in = &g_array_index(inputs, Input, f);
+		g_strfreev(in->lines);
+		g_free(in->path);
+		g_free(in->name);
+	}
+	g_array_free(inputs, TRUE);
+	g_free(count);
+#ifdef HAVE_EXTTEXTCAT
+	if (tc_all)
+		textcat_Done(tc_all);
+	if (tc_four)
+		textcat_Done(tc_four);
+#endif
+	etq_rules_free(rules);
+	g_ptr_array_free(errs, TRUE);
+	g_ptr_array_free(rule_dirs, TRUE);
+	return 0;
+}
