@@ -106,20 +106,32 @@ test_broken_files(void)
 	etq_rules_free(rules);
 }
 
-static void
-write_file(const char *dir, const char *name, const char *text)
+/* A temporary folder holding one rule file; remove_folder() takes it away. */
+static char *
+folder_with(const char *name, const char *text)
 {
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
 	char *path = g_build_filename(dir, name, NULL);
 	g_assert_true(g_file_set_contents(path, text, -1, NULL));
 	g_free(path);
+	return dir;
+}
+
+static void
+remove_folder(char *dir, const char *name)
+{
+	char *file = g_build_filename(dir, name, NULL);
+	g_unlink(file);
+	g_rmdir(dir);
+	g_free(file);
+	g_free(dir);
 }
 
 /* A one-file rule set with a catastrophic pattern is refused at load. */
 static void
 test_catastrophic_pattern(void)
 {
-	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
-	write_file(dir, "evil.json",
+	char *dir = folder_with("evil.json",
 	           "{\"name\": \"evil\", \"description\": \"x\", \"language\": \"*\", \"rules\": [\n"
 	           "{\"id\": \"e\", \"category\": \"x-evil\", \"severity\": \"hint\",\n"
 	           " \"regex\": \"(a+)+$\", \"message\": \"m\", \"examples\": [\"a\"], \"counterexamples\": [\"b\"]}]}\n");
@@ -130,19 +142,14 @@ test_catastrophic_pattern(void)
 	g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), "evil.json:3: pattern repeats"));
 	g_ptr_array_unref(errors);
 	etq_rules_free(rules);
-	char *file = g_build_filename(dir, "evil.json", NULL);
-	g_unlink(file);
-	g_rmdir(dir);
-	g_free(file);
-	g_free(dir);
+	remove_folder(dir, "evil.json");
 }
 
 /* A user's folder overrides a shipped set of the same name. */
 static void
 test_override(void)
 {
-	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
-	write_file(dir, "basic.json",
+	char *dir = folder_with("basic.json",
 	           "{\"name\": \"basic\", \"description\": \"mine\", \"language\": \"en\", \"rules\": [\n"
 	           "{\"id\": \"mine.x\", \"category\": \"x-mine\", \"severity\": \"hint\",\n"
 	           " \"match\": [\"salary\"], \"message\": \"m\", \"examples\": [\"what salary?\"], \"counterexamples\": [\"b\"]}]}\n");
@@ -158,11 +165,7 @@ test_override(void)
 	g_free(c);
 	etq_state_free(st);
 	etq_rules_free(rules);
-	char *file = g_build_filename(dir, "basic.json", NULL);
-	g_unlink(file);
-	g_rmdir(dir);
-	g_free(file);
-	g_free(dir);
+	remove_folder(dir, "basic.json");
 }
 
 /* ---- text rules ---- */
