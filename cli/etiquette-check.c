@@ -128,7 +128,7 @@ parse_event(const cJSON *j, EtqEvent *ev, gboolean *tick, Output *o)
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "t");
 	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(j, "tick");
 	const cJSON *known = cJSON_GetObjectItemCaseSensitive(j, "known");
-	if (t && !cJSON_IsNumber(t))
+	if (t && (!cJSON_IsNumber(t) || !(t->valuedouble > -1e15 && t->valuedouble < 1e15)))
 		return g_strdup("\"t\" must be a number of seconds");
 	ev->t = t ? (gint64)t->valuedouble : o->last_t;
 	if (ev->t < o->last_t)

@@ -221,6 +221,9 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 		const char *cut = g_utf8_find_prev_char(t->text, t->text + REGEX_WINDOW);
 		len = cut ? (gsize)(cut - t->text) : 0;
 	}
+	const char *valid_end;
+	if (!g_utf8_validate(t->text, len, &valid_end)) /* PCRE2 reads UTF-8 unchecked */
+		len = valid_end - t->text;
 	if (!may_start(rule, t->text, len))
 		return FALSE;
 	GMatchInfo *info = NULL;

@@ -17,8 +17,8 @@ static const char *const categories[] = {
 	"generic", "cold-ask", "public-ask", "self-centred", "self-promo", "bare-greeting",
 	"say-thanks", "unanswered", "over-engagement", "cross-post", NULL
 };
-static const char *const when_names[N_WHEN] = {
-	"engaged", "addressed", "mentions_me", "question", "link", "only", "first"
+static const char *const when_names[N_WHEN + 1] = {
+	"engaged", "addressed", "mentions_me", "question", "link", "only", "first", NULL
 };
 static const char *const detector_names[] = { "", "unanswered", "over-engagement", "cross-post", NULL };
 
@@ -519,6 +519,10 @@ compile_regex(Ctx *c, const char *path, const char *re)
 		fail(c, path, "pattern repeats a group that repeats inside (catastrophic backtracking)");
 		return NULL;
 	}
+	if (!g_utf8_validate(re, -1, NULL)) {
+		fail(c, path, "pattern is not valid UTF-8");
+		return NULL;
+	}
 	GError *err = NULL;
 	GRegex *rx = g_regex_new(re, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err);
 	if (!rx) {
@@ -686,6 +690,12 @@ parse_detector(Ctx *c, const cJSON *j, const char *path, EtqRule *rule)
 	if (i <= 0)
 		return FALSE;
 	rule->detector = i;
+	if (params && !cJSON_IsObject(params)) {
+		char *pp = g_strdup_printf("%s/params", path);
+		fail(c, pp, "params must be an object");
+		g_free(pp);
+		return FALSE;
+	}
 	static const char *const param_names[] = { "min_words", "conversations", "window", NULL };
 	for (const cJSON *e = params ? params->child : NULL; e; e = e->next) {
 		int k = index_of(param_names, e->string);

@@ -32,7 +32,10 @@ suite cli sh tests/cli/run.sh
 suite rules sh tests/rules/run.sh
 suite corpus build/score-corpus tests/corpus
 suite langid sh tests/langid/run.sh
+suite i18n sh tests/i18n/run.sh
 [ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh
+[ -f tests/fuzz/run.sh ] && suite fuzz sh tests/fuzz/run.sh
+[ -f tests/install/run.sh ] && suite install sh tests/install/run.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,387 @@
+/* outgoing.c — a message is checked before it leaves.
+ *
+ * sending-im-msg and sending-chat-msg are connected first of all handlers
+ * (PURPLE_SIGNAL_PRIORITY_LOWEST), so the check sees the text before an
+ * encryption plugin does. A line with a `warn` finding is held back
+ * (*message = NULL) and the user is asked, from an idle callback, with
+ * purple_request_action() on the conversation:
+ *   0  Send anyway  the held lines go out unchanged, in order, once each,
+ *                   through purple_conv_im_send / purple_conv_chat_send so
+ *                   every other plugin still sees them
+ *   1  Edit         nothing is sent; the text is given back (offer.c)
+ * Protocols without newlines (IRC) get one signal per line of a paste, all
+ * in one go: lines that come while the question is about to open are held
+ * behind the first. A message the user sends while the question is open
+ * means they moved on: the question closes and its text is given back.
+ * A rule answered "Send anyway" twice in a conversation asks no more there;
+ * it becomes a hint. Everything sent is recorded in the core at sent-*.
+ */
+#include <string.h>
+
+#include "etiquette-plugin.h"
+
+enum { ACTION_SEND_ANYWAY = 0, ACTION_EDIT = 1 }; /* their order in the question */
+
+/* Times "Send anyway" is chosen for a rule before it stops asking. */
+#define OVERRIDES_TO_STOP 2
+
+static gboolean would_ask(EtqConv *c, const EtqFinding *f)
+{
+	return f->severity == ETQ_SEVERITY_WARN && etqp_pref_bool("warn_before_send") &&
+	       GPOINTER_TO_UINT(g_hash_table_lookup(c->overridden, f->rule)) < OVERRIDES_TO_STOP;
+}
+
+static gboolean was_asked(EtqConv *c, const char *rule)
+{
+	guint i;
+
+	for (i = 0; i < c->asked->len; i++)
+		if (strcmp(g_ptr_array_index(c->asked, i), rule) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* What the question says about a finding, once per rule. */
+static void add_reason(EtqConv *c, const EtqFinding *f)
+{
+	if (was_asked(c, f->rule))
+		return;
+	g_ptr_array_add(c->asked, g_strdup(f->rule));
+	if (c->reasons->len > 0)
+		g_string_append(c->reasons, "\n\n");
+	g_string_append(c->reasons, f->message ? f->message : f->category);
+	if (f->suggestion != NULL && *f->suggestion != '\0')
+		g_string_append_printf(c->reasons, "\n%s", f->suggestion);
+}
+
+/* Checks one line. If it must be held (or lines are held already), its
+ * findings go into the question; otherwise they become hints. Returns
+ * TRUE if the line asks. */
+static gboolean check_line(EtqConv *c, const char *plain, gboolean holding)
+{
+	GPtrArray *findings;
+	EtqEvent ev;
+	gboolean asks = FALSE;
+	guint i;
+
+	etqp_event_init(&ev, c, ETQ_DIR_OUT, NULL, plain);
+	findings = etq_state_check(etqp->state, &ev, NULL);
+	for (i = 0; i < findings->len; i++) {
+		const EtqFinding *f = g_ptr_array_index(findings, i);
+
+		etqp_log_finding(f);
+		asks = asks || would_ask(c, f);
+	}
+	for (i = 0; i < findings->len; i++) {
+		const EtqFinding *f = g_ptr_array_index(findings, i);
+
+		if (asks || holding)
+			add_reason(c, f);
+		else
+			etqp_report_hint(c->conv, f);
+	}
+	g_ptr_array_unref(findings);
+	return asks;
+}
+
+static void reset_question(EtqConv *c)
+{
+	g_ptr_array_set_size(c->asked, 0);
+	g_string_truncate(c->reasons, 0);
+}
+
+/* The held lines as one text, as they were typed. */
+static char *held_text(EtqConv *c)
+{
+	GString *text = g_string_new(NULL);
+	GList *l;
+
+	for (l = c->held.head; l != NULL; l = l->next) {
+		if (text->len > 0)
+			g_string_append_c(text, '\n');
+		g_string_append(text, l->data);
+	}
+	return g_string_free(text, FALSE);
+}
+
+static void free_held(EtqConv *c)
+{
+	char *line;
+
+	while ((line = g_queue_pop_head(&c->held)) != NULL)
+		g_free(line);
+	reset_question(c);
+}
+
+/* Nothing is sent: the text goes back to the user (into the input box
+ * where the UI allows it, unless they are typing something else there). */
+static void give_back(EtqConv *c, gboolean input_box)
+{
+	char *text = held_text(c);
+
+	free_held(c);
+	etqp_offer_back(c->conv, text, input_box);
+	g_free(text);
+}
+
+static gboolean can_send(PurpleConversation *conv)
+{
+	if (purple_conversation_get_gc(conv) == NULL)
+		return FALSE;
+	return purple_conversation_get_type(conv) != PURPLE_CONV_TYPE_CHAT ||
+	       !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv));
+}
+
+/* The held lines go out through the normal path, in order, once each. */
+static void release(EtqConv *c)
+{
+	PurpleConversation *conv = c->conv;
+	char *line;
+
+	if (!can_send(conv)) {
+		give_back(c, TRUE);
+		return;
+	}
+	reset_question(c);
+	c->releasing = TRUE;
+	while ((line = g_queue_pop_head(&c->held)) != NULL) {
+		g_free(c->outbox);
+		c->outbox = purple_markup_strip_html(line);
+		if (purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_IM)
+			purple_conv_im_send(PURPLE_CONV_IM(conv), line);
+		else
+			purple_conv_chat_send(PURPLE_CONV_CHAT(conv), line);
+		g_free(line);
+	}
+	c->releasing = FALSE;
+}
+
+static void count_overrides(EtqConv *c)
+{
+	guint i;
+
+	for (i = 0; i < c->asked->len; i++) {
+		const char *rule = g_ptr_array_index(c->asked, i);
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(c->overridden, rule));
+
+		g_hash_table_replace(c->overridden, g_strdup(rule), GUINT_TO_POINTER(n + 1));
+	}
+}
+
+/* One callback per action: the index a UI passes is not reliable (Pidgin
+ * adds the buttons in reverse order and passes its own button number). */
+static void send_anyway_cb(gpointer data, int action)
+{
+	EtqConv *c = data;
+
+	(void)action;
+	c->asking = FALSE;
+	c->dialog = NULL;
+	count_overrides(c);
+	release(c);
+}
+
+static void edit_cb(gpointer data, int action)
+{
+	EtqConv *c = data;
+
+	(void)action;
+	c->asking = FALSE;
+	c->dialog = NULL;
+	give_back(c, TRUE);
+}
+
+static void ask(EtqConv *c)
+{
+	PurpleConversation *conv = c->conv;
+	char *text = held_text(c);
+	char *plain = purple_markup_strip_html(text);
+	char *secondary = g_strdup_printf("%s\n\n%s\n%s", c->reasons->str,
+	                                  _("Your message:"), plain);
+	gpointer handle;
+
+	c->asking = TRUE;
+	handle = purple_request_action(conv, _("Etiquette"),
+		_("This message may come across badly. Send it anyway?"), secondary,
+		ACTION_EDIT, purple_conversation_get_account(conv),
+		purple_conversation_get_name(conv), conv, c, 2,
+		_("_Send anyway"), G_CALLBACK(send_anyway_cb),
+		_("_Edit"), G_CALLBACK(edit_cb));
+	g_free(text);
+	g_free(plain);
+	g_free(secondary);
+	if (!c->asking)
+		return; /* the UI answered inside the call */
+	c->asking = FALSE;
+	if (handle == NULL) {
+		/* No UI can ask: a message nobody can release is not held, and
+		 * what the question would have said becomes a hint. */
+		char *hint = g_markup_escape_text(c->reasons->str, -1);
+
+		purple_debug_warning(ETQP_DEBUG, "no request UI: sending %s\n", c->key);
+		if (etqp_pref_bool("hints"))
+			etqp_note(conv, hint);
+		g_free(hint);
+		release(c);
+		return;
+	}
+	c->dialog = handle;
+}
+
+static gboolean ask_cb(gpointer data)
+{
+	EtqConv *c = data;
+
+	c->ask_source = 0;
+	ask(c);
+	return FALSE;
+}
+
+static void hold(EtqConv *c, char **message)
+{
+	g_queue_push_tail(&c->held, *message);
+	*message = NULL;
+	if (c->ask_source == 0)
+		c->ask_source = purple_timeout_add(0, ask_cb, c);
+}
+
+/* The question is still open and the user sent something else. */
+static void moved_on(EtqConv *c)
+{
+	purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
+	c->dialog = NULL;
+	give_back(c, FALSE);
+}
+
+static void outgoing(PurpleConversation *conv, char **message)
+{
+	EtqConv *c;
+	char *plain;
+
+	if (etqp == NULL || conv == NULL || message == NULL || *message == NULL ||
+	    **message == '\0')
+		return;
+	c = etqp_conv_get(conv);
+	if (c->releasing)
+		return;
+	plain = purple_markup_strip_html(*message);
+	if (c->ask_source != 0) {
+		/* another line of the same paste: it waits behind the first */
+		check_line(c, plain, TRUE);
+		hold(c, message);
+	} else {
+		if (c->dialog != NULL)
+			moved_on(c);
+		if (check_line(c, plain, FALSE)) {
+			hold(c, message);
+		} else {
+			g_free(c->outbox);
+			c->outbox = plain;
+			plain = NULL;
+		}
+	}
+	g_free(plain);
+}
+
+static void sending_im_cb(PurpleAccount *account, const char *receiver,
+                          char **message, gpointer data)
+{
+	(void)data;
+	outgoing(purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM,
+	                                               receiver, account), message);
+}
+
+static void sending_chat_cb(PurpleAccount *account, char **message, int id,
+                            gpointer data)
+{
+	PurpleConnection *gc = purple_account_get_connection(account);
+
+	(void)data;
+	outgoing(gc ? purple_find_chat(gc, id) : NULL, message);
+}
+
+/* A line went out: the core remembers it (the plain text seen before any
+ * other plugin changed it), which also answers pending questions. */
+static void record(PurpleConversation *conv, const char *message)
+{
+	EtqConv *c;
+	char *plain;
+	GPtrArray *findings;
+	EtqEvent ev;
+
+	if (etqp == NULL || conv == NULL || message == NULL)
+		return;
+	c = etqp_conv_get(conv);
+	plain = c->outbox ? c->outbox : purple_markup_strip_html(message);
+	c->outbox = NULL;
+	etqp_event_init(&ev, c, ETQ_DIR_OUT, NULL, plain);
+	findings = etq_state_record(etqp->state, &ev);
+	etqp_report(conv, findings);
+	g_ptr_array_unref(findings);
+	g_free(plain);
+	etqp_timers_update();
+}
+
+static void sent_im_cb(PurpleAccount *account, const char *receiver,
+                       const char *message, gpointer data)
+{
+	(void)data;
+	record(purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM,
+	                                             receiver, account), message);
+}
+
+static void sent_chat_cb(PurpleAccount *account, const char *message, int id,
+                         gpointer data)
+{
+	PurpleConnection *gc = purple_account_get_connection(account);
+
+	(void)data;
+	record(gc ? purple_find_chat(gc, id) : NULL, message);
+}
+
+void etqp_outgoing_connect(PurplePlugin *plugin)
+{
+	void *convs = purple_conversations_get_handle();
+
+	purple_signal_connect_priority(convs, "sending-im-msg", plugin,
+		PURPLE_CALLBACK(sending_im_cb), NULL, PURPLE_SIGNAL_PRIORITY_LOWEST);
+	purple_signal_connect_priority(convs, "sending-chat-msg", plugin,
+		PURPLE_CALLBACK(sending_chat_cb), NULL, PURPLE_SIGNAL_PRIORITY_LOWEST);
+	purple_signal_connect(convs, "sent-im-msg", plugin,
+		PURPLE_CALLBACK(sent_im_cb), NULL);
+	purple_signal_connect(convs, "sent-chat-msg", plugin,
+		PURPLE_CALLBACK(sent_chat_cb), NULL);
+}
+
+/* The conversation is going away: its question and held lines with it. */
+void etqp_outgoing_drop(EtqConv *c)
+{
+	if (c->ask_source != 0)
+		purple_timeout_remove(c->ask_source);
+	c->ask_source = 0;
+	if (c->dialog != NULL)
+		purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
+	c->dialog = NULL;
+	free_held(c);
+}
+
+/* The plugin unloads: every open question closes, its text goes back. */
+void etqp_outgoing_give_back_all(void)
+{
+	GHashTableIter iter;
+	gpointer value;
+
+	g_hash_table_iter_init(&iter, etqp->convs);
+	while (g_hash_table_iter_next(&iter, NULL, &value)) {
+		EtqConv *c = value;
+
+		if (c->ask_source != 0)
+			purple_timeout_remove(c->ask_source);
+		c->ask_source = 0;
+		if (c->dialog != NULL)
+			purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
+		c->dialog = NULL;
+		if (!g_queue_is_empty(&c->held))
+			give_back(c, TRUE);
+	}
+}

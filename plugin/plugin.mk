@@ -1,0 +1,38 @@
+# plugin/plugin.mk — the libpurple plugin and its test; included by the Makefile.
+#
+#   make                      also builds build/purple-etiquette.so
+#   make test-plugin          builds and runs the plugin's test (ngircd, valgrind)
+
+PLUGIN_SRC := $(wildcard plugin/*.c)
+PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
+PLUGIN_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gmodule-2.0 libcjson)
+PLUGIN_LIBS   = $(shell pkg-config --libs purple glib-2.0 gmodule-2.0 libcjson)
+
+TEST_PLUGIN_SRC := $(wildcard tests/plugin/*.c)
+TEST_PLUGIN_OBJ := $(TEST_PLUGIN_SRC:%.c=$(BUILD)/%.o)
+TEST_PLUGIN_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gobject-2.0 gio-2.0 gmodule-2.0)
+TEST_PLUGIN_LIBS   = $(shell pkg-config --libs purple glib-2.0 gobject-2.0 gio-2.0 gmodule-2.0)
+
+.PHONY: test-plugin
+all: $(BUILD)/purple-etiquette.so
+test: $(BUILD)/test-plugin
+
+# Only purple_init_plugin is exported (and a stats hook for the tests);
+# the core's symbols stay inside the plugin.
+$(BUILD)/plugin/%.o: plugin/%.c $(wildcard plugin/*.h) $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden $(PLUGIN_CFLAGS) $(DEFS) -Icore -c $< -o $@
+
+$(BUILD)/purple-etiquette.so: $(PLUGIN_OBJ) $(CORE_LIB)
+	$(CC) $(CFLAGS) -shared -o $@ $(PLUGIN_OBJ) $(CORE_LIB) -Wl,--exclude-libs,ALL $(PLUGIN_LIBS)
+
+$(BUILD)/tests/plugin/%.o: tests/plugin/%.c $(wildcard tests/plugin/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
+
+# The test plays Pidgin's part for the plugin: it exports what Pidgin would.
+$(BUILD)/test-plugin: $(TEST_PLUGIN_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ -Wl,--export-dynamic-symbol=gtk_imhtml_append_text_with_images $(TEST_PLUGIN_LIBS)
+
+test-plugin: all $(BUILD)/test-plugin
+	@sh tests/plugin/run.sh

@@ -1,0 +1,176 @@
+/* prefs.c — preferences under /plugins/core/etiquette, and their frame.
+ *
+ *   rulesets/<name>        bool, one per rule set found      TRUE
+ *   warn_before_send       bool                              TRUE
+ *   hints                  bool                              TRUE
+ *   unanswered_seconds     int                               600
+ *   over_engagement_count  int                               6
+ *   rules_dir              string                            <user dir>/etiquette
+ *
+ * warn_before_send and hints are read where they are used; the others are
+ * pushed into the core by a callback, so every change acts at once.
+ */
+#include <string.h>
+
+#include "etiquette-plugin.h"
+
+#define PREF_WARN ETQP_PREFS "/warn_before_send"
+#define PREF_HINTS ETQP_PREFS "/hints"
+#define PREF_UNANSWERED ETQP_PREFS "/unanswered_seconds"
+#define PREF_OVER ETQP_PREFS "/over_engagement_count"
+#define PREF_RULES_DIR ETQP_PREFS "/rules_dir"
+
+/* Called once, when the plugin is probed. */
+void etqp_prefs_init(void)
+{
+	char *dir = g_build_filename(purple_user_dir(), "etiquette", NULL);
+
+	purple_prefs_add_none(ETQP_PREFS);
+	purple_prefs_add_none(ETQP_PREFS_RULESETS);
+	purple_prefs_add_bool(PREF_WARN, TRUE);
+	purple_prefs_add_bool(PREF_HINTS, TRUE);
+	purple_prefs_add_int(PREF_UNANSWERED, 600);
+	purple_prefs_add_int(PREF_OVER, 6);
+	purple_prefs_add_string(PREF_RULES_DIR, dir);
+	g_free(dir);
+}
+
+static char *ruleset_pref(const char *name)
+{
+	return g_strconcat(ETQP_PREFS_RULESETS "/", name, NULL);
+}
+
+/* One bool per rule set found; a saved value is kept. */
+void etqp_prefs_add_rulesets(void)
+{
+	guint i, n = etq_rules_n_sets(etqp->rules);
+
+	for (i = 0; i < n; i++) {
+		const EtqRuleSet *set = etq_rules_get_set(etqp->rules, i);
+		char *path = ruleset_pref(etq_rule_set_name(set));
+
+		purple_prefs_add_bool(path, TRUE);
+		g_free(path);
+	}
+}
+
+/* The rule sets switched on or off as the preferences say. */
+void etqp_prefs_apply(void)
+{
+	guint i, n = etq_rules_n_sets(etqp->rules);
+
+	for (i = 0; i < n; i++) {
+		const char *name = etq_rule_set_name(etq_rules_get_set(etqp->rules, i));
+		char *path = ruleset_pref(name);
+
+		etq_rules_set_enabled(etqp->rules, name, purple_prefs_get_bool(path));
+		g_free(path);
+	}
+}
+
+void etqp_prefs_config(EtqConfig *config)
+{
+	etq_config_init(config);
+	config->unanswered_seconds = MAX(1, purple_prefs_get_int(PREF_UNANSWERED));
+	config->over_engagement_count = MAX(1, purple_prefs_get_int(PREF_OVER));
+}
+
+gboolean etqp_pref_bool(const char *name)
+{
+	char *path = g_strconcat(ETQP_PREFS "/", name, NULL);
+	gboolean value = purple_prefs_get_bool(path);
+
+	g_free(path);
+	return value;
+}
+
+/* The user's rules folder, with a leading ~ expanded; NULL if unset. */
+char *etqp_pref_rules_dir(void)
+{
+	const char *dir = purple_prefs_get_string(PREF_RULES_DIR);
+
+	if (dir == NULL || *dir == '\0')
+		return NULL;
+	if (dir[0] == '~' && (dir[1] == '/' || dir[1] == '\0'))
+		return g_build_filename(g_get_home_dir(), dir + 1, NULL);
+	return g_strdup(dir);
+}
+
+static void pref_changed(const char *name, PurplePrefType type,
+                         gconstpointer value, gpointer data)
+{
+	(void)type;
+	(void)data;
+	if (etqp == NULL)
+		return;
+	if (g_str_has_prefix(name, ETQP_PREFS_RULESETS "/")) {
+		etq_rules_set_enabled(etqp->rules,
+		                      name + strlen(ETQP_PREFS_RULESETS "/"),
+		                      GPOINTER_TO_INT(value));
+	} else if (strcmp(name, PREF_UNANSWERED) == 0 || strcmp(name, PREF_OVER) == 0) {
+		EtqConfig config;
+
+		etqp_prefs_config(&config);
+		etq_state_set_config(etqp->state, &config);
+		etqp_timers_update();
+	} else if (strcmp(name, PREF_RULES_DIR) == 0) {
+		etqp_reload_rules();
+	}
+}
+
+/* A callback on the root sees every preference below it. */
+void etqp_prefs_connect(PurplePlugin *plugin)
+{
+	purple_prefs_connect_callback(plugin, ETQP_PREFS, pref_changed, NULL);
+}
+
+static void add_pref(PurplePluginPrefFrame *frame, const char *path,
+                     const char *label)
+{
+	purple_plugin_pref_frame_add(frame,
+		purple_plugin_pref_new_with_name_and_label(path, label));
+}
+
+static void add_int_pref(PurplePluginPrefFrame *frame, const char *path,
+                         const char *label, int min, int max)
+{
+	PurplePluginPref *pref = purple_plugin_pref_new_with_name_and_label(path, label);
+
+	purple_plugin_pref_set_bounds(pref, min, max);
+	purple_plugin_pref_frame_add(frame, pref);
+}
+
+static void add_ruleset_prefs(PurplePluginPrefFrame *frame)
+{
+	guint i, n = etqp ? etq_rules_n_sets(etqp->rules) : 0;
+
+	purple_plugin_pref_frame_add(frame,
+		purple_plugin_pref_new_with_label(_("Rule sets")));
+	for (i = 0; i < n; i++) {
+		const EtqRuleSet *set = etq_rules_get_set(etqp->rules, i);
+		const char *name = etq_rule_set_name(set);
+		const char *description = etq_rule_set_description(set);
+		char *path = ruleset_pref(name);
+
+		add_pref(frame, path, description && *description ? description : name);
+		g_free(path);
+	}
+}
+
+PurplePluginPrefFrame *etqp_prefs_frame(PurplePlugin *plugin)
+{
+	PurplePluginPrefFrame *frame = purple_plugin_pref_frame_new();
+
+	(void)plugin;
+	add_ruleset_prefs(frame);
+	purple_plugin_pref_frame_add(frame,
+		purple_plugin_pref_new_with_label(_("Behaviour")));
+	add_pref(frame, PREF_WARN, _("Ask before sending a message that could come across badly"));
+	add_pref(frame, PREF_HINTS, _("Write hints into the conversation"));
+	add_int_pref(frame, PREF_UNANSWERED,
+	             _("Remind me of an unanswered question after (seconds)"), 1, 7 * 24 * 3600);
+	add_int_pref(frame, PREF_OVER,
+	             _("Say I need not answer after this many messages in a row"), 2, 1000);
+	add_pref(frame, PREF_RULES_DIR, _("Folder with my own rule sets"));
+	return frame;
+}

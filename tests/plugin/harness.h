@@ -1,0 +1,133 @@
+/* harness.h — the headless libpurple test client of the plugin.
+ *
+ *   ui.c         libpurple without a UI: event loop, conversations that
+ *                record every write, request dialogs answered by the test,
+ *                debug lines kept
+ *   ircd.c       ngircd on 127.0.0.1, a free port, a config made at run time
+ *   peer.c       the other people: raw IRC connections over GIO
+ *   scenarios.c  the checks against the real server
+ *   cycles.c     loading and unloading the plugin many times
+ *   pidgin.c     Edit in Pidgin: the text back in the input box (emulated)
+ *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
+ *   main.c       options, counts, the closing line
+ */
+#ifndef ETQ_TEST_HARNESS_H
+#define ETQ_TEST_HARNESS_H
+
+#include <glib.h>
+#include <gio/gio.h>
+
+#include <account.h>
+#include <conversation.h>
+#include <plugin.h>
+#include <request.h>
+
+#define UI_ID "etiquette-test"
+
+/* ---- checks (main.c) ---- */
+extern guint n_passed, n_failed;
+gboolean check(gboolean ok, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* Runs the main loop until cond(data) or timeout; returns cond's value. */
+gboolean wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
+/* Runs the main loop for ms. */
+void run_for(guint ms);
+
+/* ---- the UI (ui.c) ---- */
+typedef struct {
+	char *conv;      /* the conversation's name */
+	int type;        /* PurpleConversationType */
+	char *who;
+	char *message;
+	PurpleMessageFlags flags;
+	gint64 at;       /* g_get_monotonic_time() when written */
+} Write;
+
+typedef struct {
+	char *title, *primary, *secondary;
+	PurpleConversation *conv;
+	char *conv_name;
+	gpointer user_data;
+	GCallback cbs[8];
+	char *labels[8];
+	int n;
+	gboolean closed;   /* close_request was called */
+	gboolean answered;
+} Request;
+
+extern GPtrArray *ui_writes;    /* Write * */
+extern GPtrArray *ui_requests;  /* Request * */
+extern GPtrArray *ui_debug;     /* char *: lines of the "etiquette" category */
+
+/* ui: the UI id (NULL: UI_ID) */
+void ui_init(const char *user_dir, const char *ui);
+void ui_quit(void);
+void ui_answer(Request *r, int action);
+/* Requests not answered and not closed. */
+guint ui_open_requests(void);
+Request *ui_last_open_request(const char *conv);
+/* Writes into conv (by name) from index `from` on with all of `flags`. */
+guint ui_count_writes(const char *conv, guint from, PurpleMessageFlags flags,
+                      const char *contains);
+/* Debug lines from index `from` on that contain `text`. */
+guint ui_count_debug(guint from, const char *text);
+
+PurplePlugin *ui_probe_plugin(const char *path);
+/* The plugin's stats hook: fills out[0..5], see etiquette-plugin.c. */
+gboolean ui_plugin_stats(PurplePlugin *plugin, guint out[6]);
+
+PurpleAccount *ui_irc_account(const char *nick, int port);
+gboolean ui_wait_connected(PurpleAccount *account, guint timeout_ms);
+PurpleConversation *ui_join_chat(PurpleAccount *account, const char *channel);
+PurpleConversation *ui_im(PurpleAccount *account, const char *who);
+
+/* ---- ngircd (ircd.c) ---- */
+typedef struct {
+	GPid pid;
+	int port;
+	char *dir;
+} Ircd;
+
+gboolean ircd_start(Ircd *ircd);
+void ircd_stop(Ircd *ircd);
+void remove_tree(const char *path);
+
+/* ---- the other people (peer.c) ---- */
+typedef struct {
+	char *from;
+	char *target;
+	char *text;
+} PeerMsg;
+
+typedef struct {
+	char *nick;
+	GSocketConnection *conn;
+	GDataInputStream *in;
+	GOutputStream *out;
+	GCancellable *cancel;
+	GPtrArray *msgs;     /* PeerMsg *: every PRIVMSG received */
+	GPtrArray *lines;    /* char *: every line received */
+	gboolean welcome;    /* 001 seen */
+	GHashTable *joined;  /* channels joined */
+	gboolean closed;
+} Peer;
+
+Peer *peer_connect(const char *nick, int port);
+void peer_free(Peer *peer);
+void peer_send_raw(Peer *peer, const char *line);
+void peer_privmsg(Peer *peer, const char *target, const char *text);
+gboolean peer_join(Peer *peer, const char *channel);
+/* Messages received from `from` to `target` from index `first` on. */
+guint peer_count(Peer *peer, guint first, const char *from, const char *target);
+PeerMsg *peer_msg(Peer *peer, guint i);
+/* Whether a line received from index `first` on contains text. */
+gboolean peer_saw(Peer *peer, guint first, const char *text);
+
+/* ---- the tests ---- */
+void scenarios_run(const char *plugin_path);
+void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind);
+void pidgin_run(const char *plugin_path);
+void real_pidgin_run(const char *plugin_path, const char *screenshots);
+
+#endif

@@ -1,0 +1,102 @@
+/* main.c — the plugin's test client.
+ *
+ *   test-plugin [--plugin build/purple-etiquette.so]             against ngircd
+ *   test-plugin [--plugin ...] --cycles N [--valgrind]          load/unload N times
+ *   test-plugin [--plugin ...] --pidgin                         Edit in Pidgin (emulated)
+ *
+ * Prints one line per check ("ok - ..." or "not ok - ...") and closes with
+ * "N passed, N failed"; exits 1 if anything failed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+guint n_passed, n_failed;
+
+gboolean check(gboolean ok, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	printf("%s - ", ok ? "ok" : "not ok");
+	vprintf(fmt, args);
+	printf("\n");
+	fflush(stdout);
+	va_end(args);
+	if (ok)
+		n_passed++;
+	else
+		n_failed++;
+	return ok;
+}
+
+void note(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	printf("# ");
+	vprintf(fmt, args);
+	printf("\n");
+	fflush(stdout);
+	va_end(args);
+}
+
+gboolean wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms)
+{
+	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+	while (!cond(data)) {
+		if (g_get_monotonic_time() >= end)
+			return FALSE;
+		/* never block for long: the deadline is checked often */
+		if (!g_main_context_iteration(NULL, FALSE))
+			g_usleep(1000);
+	}
+	return TRUE;
+}
+
+static gboolean never(gpointer data)
+{
+	(void)data;
+	return FALSE;
+}
+
+void run_for(guint ms)
+{
+	wait_until(never, NULL, ms);
+}
+
+int main(int argc, char **argv)
+{
+	const char *plugin = "build/purple-etiquette.so";
+	guint cycles = 0;
+	gboolean valgrind = FALSE, pidgin = FALSE;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--plugin") == 0 && i + 1 < argc)
+			plugin = argv[++i];
+		else if (strcmp(argv[i], "--cycles") == 0 && i + 1 < argc)
+			cycles = (guint)atoi(argv[++i]);
+		else if (strcmp(argv[i], "--valgrind") == 0)
+			valgrind = TRUE;
+		else if (strcmp(argv[i], "--pidgin") == 0)
+			pidgin = TRUE;
+		else {
+			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --pidgin]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (pidgin)
+		pidgin_run(plugin);
+	else if (cycles > 0)
+		cycles_run(plugin, cycles, valgrind);
+	else
+		scenarios_run(plugin);
+	printf("%u passed, %u failed\n", n_passed, n_failed);
+	return n_failed > 0 ? 1 : 0;
+}
