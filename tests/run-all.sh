@@ -36,6 +36,7 @@ suite i18n sh tests/i18n/run.sh
 [ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh
 [ -f tests/fuzz/run.sh ] && suite fuzz sh tests/fuzz/run.sh
 [ -f tests/install/run.sh ] && suite install sh tests/install/run.sh
+[ -f tests/hostile/run.sh ] && suite hostile sh tests/hostile/run.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,6 +3,7 @@
  *   test-plugin [--plugin build/purple-etiquette.so]             against ngircd
  *   test-plugin [--plugin ...] --cycles N [--valgrind]          load/unload N times
  *   test-plugin [--plugin ...] --pidgin                         Edit in Pidgin (emulated)
+ *   test-plugin [--plugin ...] --real-pidgin [--screenshots DIR] real Pidgin under Xvfb
  *
  * Prints one line per check ("ok - ..." or "not ok - ...") and closes with
  * "N passed, N failed"; exits 1 if anything failed.
@@ -74,7 +75,8 @@ int main(int argc, char **argv)
 {
 	const char *plugin = "build/purple-etiquette.so";
 	guint cycles = 0;
-	gboolean valgrind = FALSE, pidgin = FALSE;
+	gboolean valgrind = FALSE, pidgin = FALSE, real_pidgin = FALSE;
+	const char *screenshots = NULL;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -86,12 +88,19 @@ int main(int argc, char **argv)
 			valgrind = TRUE;
 		else if (strcmp(argv[i], "--pidgin") == 0)
 			pidgin = TRUE;
+		else if (strcmp(argv[i], "--real-pidgin") == 0)
+			real_pidgin = TRUE;
+		else if (strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc)
+			screenshots = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --pidgin]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --pidgin |\n"
+			        "       --real-pidgin [--screenshots DIR]]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (pidgin)
+	if (real_pidgin)
+		real_pidgin_run(plugin, screenshots);
+	else if (pidgin)
 		pidgin_run(plugin);
 	else if (cycles > 0)
 		cycles_run(plugin, cycles, valgrind);
