@@ -11,6 +11,7 @@
 void
 etq_scratch_init(EtqScratch *s)
 {
+	memset(s, 0, sizeof *s);
 	etq_text_init(&s->text);
 	etq_match_init(&s->match);
 }
@@ -18,6 +19,10 @@ etq_scratch_init(EtqScratch *s)
 void
 etq_scratch_clear(EtqScratch *s)
 {
+	g_free(s->me.raw);
+	g_free(s->me.norm);
+	g_free(s->peer.raw);
+	g_free(s->peer.norm);
 	etq_text_clear(&s->text);
 	etq_match_clear(&s->match);
 }
@@ -26,6 +31,7 @@ int
 etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 {
 	etq_rules_prepare(rules);
+	s->serial++;
 	etq_text_scan(&s->text, ev->text);
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	return etq_langid(rules, &s->text, &s->match);
@@ -95,27 +101,34 @@ mentions_norm(const EtqText *t, const char *name_norm)
 	return FALSE;
 }
 
-gboolean
-etq_mentions(const EtqText *text, const char *name)
+/* A name normalised like message words, remembered while it stays the same
+ * (the user's own nick nearly always does). */
+const char *
+etq_name_norm(EtqName *cache, const char *raw)
 {
-	if (!name || !*name)
-		return FALSE;
-	char *norm = etq_normalise_phrase(name);
-	gboolean hit = mentions_norm(text, norm);
-	g_free(norm);
-	return hit;
+	raw = raw ? raw : "";
+	if (!cache->raw || strcmp(cache->raw, raw) != 0) {
+		g_free(cache->raw);
+		g_free(cache->norm);
+		cache->raw = g_strdup(raw);
+		cache->norm = etq_normalise_phrase(raw);
+	}
+	return cache->norm;
 }
 
 gboolean
-etq_addressed_to_other(const EtqRules *rules, const EtqScratch *s, const char *me)
+etq_mentions(EtqScratch *s, const char *name)
+{
+	return name && *name && mentions_norm(&s->text, etq_name_norm(&s->me, name));
+}
+
+gboolean
+etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, const char *me)
 {
 	int a = addressee(rules, s);
 	if (a < 0 || !me)
 		return FALSE;
-	char *norm = etq_normalise_phrase(me);
-	gboolean other = !same_name(&s->text, a, norm, NULL);
-	g_free(norm);
-	return other;
+	return !same_name(&s->text, a, etq_name_norm(&s->me, me), NULL);
 }
 
 gboolean
@@ -133,7 +146,7 @@ etq_is_question(const EtqScratch *s, int lang)
 
 /* Nothing but the rule's own phrases, the two names, punctuation and emoji. */
 static gboolean
-only_rule_words(const EtqRules *rules, const EtqScratch *s, const EtqRule *rule, const EtqEvent *ev)
+only_rule_words(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, const EtqEvent *ev)
 {
 	const EtqText *t = &s->text;
 	guint n = t->tokens->len;
@@ -145,8 +158,7 @@ only_rule_words(const EtqRules *rules, const EtqScratch *s, const EtqRule *rule,
 		    etq_matcher_phrase_in(rules->matcher, o->phrase, rule->index, SLOT_ALSO))
 			memset(covered + o->tok_start, 1, o->tok_end - o->tok_start);
 	}
-	char *names[2] = { etq_normalise_phrase(ev->peer ? ev->peer : ""),
-	                   etq_normalise_phrase(ev->me ? ev->me : "") };
+	const char *names[2] = { etq_name_norm(&s->peer, ev->peer), etq_name_norm(&s->me, ev->me) };
 	gboolean only = TRUE;
 	for (guint i = 0; i < n && only; i++) {
 		if (covered[i])
@@ -159,14 +171,12 @@ only_rule_words(const EtqRules *rules, const EtqScratch *s, const EtqRule *rule,
 		else
 			only = FALSE;
 	}
-	g_free(names[0]);
-	g_free(names[1]);
 	g_free(covered);
 	return only;
 }
 
 static gboolean
-when_holds(const EtqRules *rules, const EtqScratch *s, const EtqRule *rule, int lang,
+when_holds(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang,
            const EtqEvent *ev, const EtqContext *ctx)
 {
 	for (int w = 0; w < N_WHEN; w++) {
@@ -176,7 +186,7 @@ when_holds(const EtqRules *rules, const EtqScratch *s, const EtqRule *rule, int 
 		switch (w) {
 		case WHEN_ENGAGED: v = ctx->engaged; break;
 		case WHEN_ADDRESSED: v = addressee(rules, s) >= 0; break;
-		case WHEN_MENTIONS_ME: v = etq_mentions(&s->text, ev->me); break;
+		case WHEN_MENTIONS_ME: v = etq_mentions(s, ev->me); break;
 		case WHEN_QUESTION: v = etq_is_question(s, lang); break;
 		case WHEN_LINK: v = s->text.has_link; break;
 		case WHEN_ONLY: v = only_rule_words(rules, s, rule, ev); break;
@@ -221,9 +231,7 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 		const char *cut = g_utf8_find_prev_char(t->text, t->text + REGEX_WINDOW);
 		len = cut ? (gsize)(cut - t->text) : 0;
 	}
-	const char *valid_end;
-	if (!g_utf8_validate(t->text, len, &valid_end)) /* PCRE2 reads UTF-8 unchecked */
-		len = valid_end - t->text;
+	len = MIN(len, t->valid_len); /* PCRE2 reads UTF-8 unchecked */
 	if (!may_start(rule, t->text, len))
 		return FALSE;
 	GMatchInfo *info = NULL;

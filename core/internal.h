@@ -135,8 +135,14 @@ int etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt);
 
 /* ---- check.c: one message against the rules ---- */
 typedef struct {
+	char *raw, *norm;
+} EtqName;
+
+typedef struct {
 	EtqText text;
 	EtqMatch match;
+	EtqName me, peer;   /* normalised names, cached */
+	guint serial;       /* counts analysed messages */
 } EtqScratch;
 
 typedef struct {
@@ -152,8 +158,9 @@ int etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev);
 void etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
                     const EtqContext *ctx, const char *conv, GPtrArray *out);
 gboolean etq_is_question(const EtqScratch *s, int lang);
-gboolean etq_mentions(const EtqText *text, const char *name);
-gboolean etq_addressed_to_other(const EtqRules *rules, const EtqScratch *s, const char *me);
+const char *etq_name_norm(EtqName *cache, const char *raw);
+gboolean etq_mentions(EtqScratch *s, const char *name);
+gboolean etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, const char *me);
 EtqFinding *etq_finding_new(const EtqRule *rule, const char *conv, const char *peer,
                             const char *me, gint64 minutes, gint64 count);
 

@@ -40,6 +40,8 @@ struct EtqState {
 	GQueue pending;         /* Conv with a deadline, earliest first */
 	GHashTable *posts;      /* key -> Post */
 	GQueue posts_order;     /* Post, oldest first */
+	char *key;              /* the post key of the message analysed last */
+	guint key_serial;
 	gint64 now;
 };
 
@@ -174,17 +176,16 @@ post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean
 }
 
 static void
-post_record(EtqState *st, char *key, const char *conv)
+post_record(EtqState *st, const char *key, const char *conv)
 {
 	Post *p = g_hash_table_lookup(st->posts, key);
 	if (!p) {
 		p = g_new0(Post, 1);
-		p->key = key;
+		p->key = g_strdup(key);
 		p->convs = g_ptr_array_new_with_free_func(g_free);
 		p->times = g_array_new(FALSE, FALSE, sizeof(gint64));
 		g_hash_table_insert(st->posts, p->key, p);
 	} else {
-		g_free(key);
 		g_queue_unlink(&st->posts_order, p->link);
 		g_list_free(p->link);
 	}
@@ -212,7 +213,12 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	gint64 window = rule->params[2];
 	if (record)
 		prune_posts(st, window);
-	char *key = post_key(&st->scratch.text, rule->params[0]);
+	if (st->key_serial != st->scratch.serial) { /* once per message, for check and record */
+		g_free(st->key);
+		st->key = post_key(&st->scratch.text, rule->params[0]);
+		st->key_serial = st->scratch.serial;
+	}
+	const char *key = st->key;
 	if (!key)
 		return;
 	gboolean here;
@@ -225,8 +231,6 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	}
 	if (record)
 		post_record(st, key, conv);
-	else
-		g_free(key);
 }
 
 /* ---- timers ---- */
@@ -271,7 +275,7 @@ static void
 record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *out)
 {
 	EtqScratch *s = &st->scratch;
-	gboolean for_me = ev->chat == ETQ_CHAT_IM || etq_mentions(&s->text, ev->me);
+	gboolean for_me = ev->chat == ETQ_CHAT_IM || etq_mentions(s, ev->me);
 	if (!for_me)
 		return;
 	if (etq_is_question(s, lang) && etq_rules_detector(st->rules, DETECT_UNANSWERED))
@@ -344,6 +348,7 @@ etq_state_free(EtqState *st)
 	g_hash_table_destroy(st->convs);
 	g_hash_table_destroy(st->posts);
 	etq_scratch_clear(&st->scratch);
+	g_free(st->key);
 	g_free(st);
 }
 

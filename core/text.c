@@ -160,11 +160,12 @@ etq_text_scan(EtqText *t, const char *text)
 	t->n_words = 0;
 	t->question_mark = FALSE;
 	t->has_link = FALSE;
+	t->valid_len = t->len;
 
 	const char *p = t->text, *end = t->text + t->len;
 	gboolean after_space = TRUE;
 	while (p < end) {
-		if (after_space && starts_link(p, end)) {
+		if (after_space && ((*p | 0x20) == 'h' || (*p | 0x20) == 'w') && starts_link(p, end)) {
 			p = scan_link(t, p, end);
 			continue;
 		}
@@ -176,6 +177,8 @@ etq_text_scan(EtqText *t, const char *text)
 		}
 		if (c == '?' || c == 0xFF1F)
 			t->question_mark = TRUE;
+		else if ((c == (gunichar)-1 || c == (gunichar)-2) && t->valid_len == t->len)
+			t->valid_len = p - t->text;
 		after_space = is_space(c) || c == '(' || c == '<' || c == '"';
 		p = next_char(p, end);
 	}

@@ -22,6 +22,7 @@ typedef struct {
 	guint n_words;      /* tokens that are not links */
 	gboolean question_mark;
 	gboolean has_link;
+	gsize valid_len;    /* bytes before the first invalid UTF-8 sequence */
 } EtqText;
 
 void etq_text_init(EtqText *t);
