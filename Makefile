@@ -10,12 +10,13 @@ CC        ?= gcc
 CFLAGS    ?= -O2 -g
 WARN      := -Wall -Wextra -Werror
 # Evaluated when a recipe runs, so after `deps` has installed pkg-config and the -dev packages.
-CORE_CFLAGS = $(shell pkg-config --cflags glib-2.0 libcjson)
-CORE_LIBS   = $(shell pkg-config --libs glib-2.0 libcjson)
+CORE_PKGS   := glib-2.0 libcjson libpcre2-8
+CORE_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS))
+CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
 DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
 
 # Debian packages: to build, to run the tests, to show the demo.
-BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpurple-dev gettext
+BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libpurple-dev gettext
 TEST_DEPS  := ngircd valgrind debhelper dpkg-dev lintian fakeroot
 DEMO_DEPS  := finch
 

@@ -234,15 +234,7 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 	len = MIN(len, t->valid_len); /* PCRE2 reads UTF-8 unchecked */
 	if (!may_start(rule, t->text, len))
 		return FALSE;
-	GMatchInfo *info = NULL;
-	gboolean hit = g_regex_match_full(rule->regex, t->text, len, 0, 0, &info, NULL);
-	if (hit) {
-		gint a, b;
-		g_match_info_fetch_pos(info, 0, &a, &b);
-		*start = a, *end = b;
-	}
-	g_match_info_free(info);
-	return hit;
+	return etq_pattern_match(rule->regex, t->text, len, start, end);
 }
 
 static gboolean

@@ -4,6 +4,7 @@
 
 #include "etiquette.h"
 #include "text.h"
+#include "pattern.h"
 
 #define ETQ_TEXT_DOMAIN "purple-etiquette"
 #define ETQ_N_LANGS 4
@@ -47,7 +48,7 @@ typedef struct EtqRule {
 	int lang;             /* index, or ETQ_LANG_ANY */
 	GPtrArray *phrases[N_SLOTS]; /* normalised phrase strings */
 	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK */
-	GRegex *regex;
+	EtqPattern *regex;
 	guint8 regex_first[32];  /* bytes a match can start with */
 	gboolean regex_filtered; /* regex_first is known */
 	gint8 when[N_WHEN];   /* -1: no condition */

@@ -512,7 +512,7 @@ first_bytes(const char *re, guint8 *set)
 	return known;
 }
 
-static GRegex *
+static EtqPattern *
 compile_regex(Ctx *c, const char *path, const char *re)
 {
 	if (nested_repeat(re)) {
@@ -523,11 +523,11 @@ compile_regex(Ctx *c, const char *path, const char *re)
 		fail(c, path, "pattern is not valid UTF-8");
 		return NULL;
 	}
-	GError *err = NULL;
-	GRegex *rx = g_regex_new(re, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &err);
+	char *error = NULL;
+	EtqPattern *rx = etq_pattern_new(re, &error);
 	if (!rx) {
-		fail(c, path, "bad pattern: %s", err->message);
-		g_error_free(err);
+		fail(c, path, "bad pattern: %s", error);
+		g_free(error);
 	}
 	return rx;
 }
@@ -617,8 +617,7 @@ rule_free(gpointer p)
 	g_free(r->category);
 	for (int s = 0; s < N_SLOTS; s++)
 		g_ptr_array_unref(r->phrases[s]);
-	if (r->regex)
-		g_regex_unref(r->regex);
+	etq_pattern_free(r->regex);
 	l10n_clear(&r->message);
 	l10n_clear(&r->suggestion);
 	if (r->examples)

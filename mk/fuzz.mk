@@ -17,7 +17,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
-FUZZ_DEPS    := clang libclang-rt-14-dev pkg-config libglib2.0-dev libcjson-dev
+FUZZ_DEPS    := clang libclang-rt-14-dev pkg-config libglib2.0-dev libcjson-dev libpcre2-dev
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_NAMES   := event-line rules-load event-seq
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz-%)

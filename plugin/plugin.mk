@@ -5,8 +5,8 @@
 
 PLUGIN_SRC := $(wildcard plugin/*.c)
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
-PLUGIN_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gmodule-2.0 libcjson)
-PLUGIN_LIBS   = $(shell pkg-config --libs purple glib-2.0 gmodule-2.0 libcjson)
+PLUGIN_CFLAGS = $(shell pkg-config --cflags purple gmodule-2.0 $(CORE_PKGS))
+PLUGIN_LIBS   = $(shell pkg-config --libs purple gmodule-2.0 $(CORE_PKGS))
 
 TEST_PLUGIN_SRC := $(wildcard tests/plugin/*.c)
 TEST_PLUGIN_OBJ := $(TEST_PLUGIN_SRC:%.c=$(BUILD)/%.o)

@@ -145,6 +145,35 @@ test_catastrophic_pattern(void)
 	remove_folder(dir, "evil.json");
 }
 
+/* A pattern that backtracks without end is accepted but bounded: it still
+ * matches where it should, and gives up (no finding) on a runaway input. */
+static void
+test_bounded_pattern(void)
+{
+	char *dir = folder_with("slow.json",
+	           "{\"name\": \"slow\", \"description\": \"x\", \"language\": \"*\", \"rules\": [\n"
+	           "{\"id\": \"s\", \"category\": \"x-slow\", \"severity\": \"hint\",\n"
+	           " \"regex\": \"^(a|aa)*c\", \"message\": \"m\", \"examples\": [\"aac\"], \"counterexamples\": [\"b\"]}]}\n");
+	EtqRules *rules = etq_rules_new();
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, NULL), ==, 1);
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("aaac", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	char *c = cats(etq_state_feed(st, &ev, NULL));
+	g_assert_cmpstr(c, ==, "x-slow");
+	g_free(c);
+	char runaway[80];
+	memset(runaway, 'a', sizeof runaway - 2);
+	runaway[sizeof runaway - 2] = '!';
+	runaway[sizeof runaway - 1] = '\0';
+	ev.text = runaway;
+	c = cats(etq_state_feed(st, &ev, NULL));
+	g_assert_cmpstr(c, ==, "");
+	g_free(c);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	remove_folder(dir, "slow.json");
+}
+
 /* A user's folder overrides a shipped set of the same name. */
 static void
 test_override(void)
@@ -418,6 +447,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/load/broken-files", test_broken_files);
 	g_test_add_func("/core/load/catastrophic-pattern", test_catastrophic_pattern);
 	g_test_add_func("/core/load/override", test_override);
+	g_test_add_func("/core/load/bounded-pattern", test_bounded_pattern);
 	T("text/cold-ask", test_cold_ask);
 	T("text/span-and-prefix", test_span_and_prefix);
 	T("text/public-ask", test_public_ask);
