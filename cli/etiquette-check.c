@@ -174,9 +174,10 @@ finding_json(const EtqFinding *f)
 	cJSON_AddStringToObject(o, "message", f->message ? f->message : "");
 	if (f->suggestion)
 		cJSON_AddStringToObject(o, "suggestion", f->suggestion);
-	if (f->span_start >= 0) {
-		int span[2] = { (int)f->span_start, (int)f->span_end };
-		cJSON_AddItemToObject(o, "span", cJSON_CreateIntArray(span, 2));
+	if (f->span_start >= 0) { /* raw: cJSON would format the numbers as doubles */
+		char span[64];
+		g_snprintf(span, sizeof span, "[%" G_GSSIZE_FORMAT ",%" G_GSSIZE_FORMAT "]", f->span_start, f->span_end);
+		cJSON_AddRawToObject(o, "span", span);
 	}
 	char *conv = g_utf8_make_valid(f->conv ? f->conv : "", -1);
 	cJSON_AddStringToObject(o, "conv", conv);

@@ -281,12 +281,16 @@ record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *
 	if (etq_is_question(s, lang) && etq_rules_detector(st->rules, DETECT_UNANSWERED))
 		set_deadline(st, c, ev->peer);
 	if (!c->streaks)
-		c->streaks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (g_hash_table_size(c->streaks) >= MAX_STREAK_PEERS)
-		g_hash_table_remove_all(c->streaks);
+		c->streaks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	const char *peer = ev->peer ? ev->peer : "";
-	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(c->streaks, peer)) + 1;
-	g_hash_table_insert(c->streaks, g_strdup(peer), GUINT_TO_POINTER(n));
+	guint *count = g_hash_table_lookup(c->streaks, peer);
+	if (!count) {
+		if (g_hash_table_size(c->streaks) >= MAX_STREAK_PEERS)
+			g_hash_table_remove_all(c->streaks);
+		count = g_new0(guint, 1);
+		g_hash_table_insert(c->streaks, g_strdup(peer), count);
+	}
+	guint n = ++*count;
 	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_OVER_ENGAGEMENT);
 	if (rule && out && n == st->config.over_engagement_count)
 		g_ptr_array_add(out, etq_finding_new(rule, c->name, peer, ev->me, 0, n));

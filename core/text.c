@@ -54,17 +54,51 @@ next_char(const char *p, const char *end)
 	return g_utf8_next_char(p);
 }
 
+static void normalise_slow(GString *out, const char *word, gsize len);
+
+/* U+00C0..U+00FF (à, ä, é, ß, ø …) folded once by the slow path: most
+ * non-ASCII letters in en, de, it and nb chat are among these. */
+static const char *
+latin1_fold(gunichar c)
+{
+	static char table[64][8];
+	static gsize ready = 0;
+	if (g_once_init_enter(&ready)) {
+		for (gunichar u = 0xC0; u <= 0xFF; u++) {
+			char utf8[8];
+			GString *f = g_string_new(NULL);
+			normalise_slow(f, utf8, g_unichar_to_utf8(u, utf8));
+			g_strlcpy(table[u - 0xC0], f->str, sizeof table[0]);
+			g_string_free(f, TRUE);
+		}
+		g_once_init_leave(&ready, 1);
+	}
+	return table[c - 0xC0];
+}
+
 void
 etq_normalise_word(GString *out, const char *word, gsize len)
 {
-	gsize i;
-	for (i = 0; i < len && (guchar)word[i] < 0x80; i++)
-		;
-	if (i == len) { /* the common case: plain ASCII */
-		for (i = 0; i < len; i++)
-			g_string_append_c(out, g_ascii_tolower(word[i]));
-		return;
+	gsize start = out->len;
+	for (gsize i = 0; i < len;) {
+		guchar b = word[i];
+		if (b < 0x80) {
+			g_string_append_c(out, g_ascii_tolower(b));
+			i++;
+		} else if ((b == 0xC3) && i + 1 < len && (guchar)word[i + 1] >= 0x80 && (guchar)word[i + 1] < 0xC0) {
+			g_string_append(out, latin1_fold(0xC0 + ((guchar)word[i + 1] & 0x3F)));
+			i += 2;
+		} else { /* anything else: the whole word the slow way */
+			g_string_truncate(out, start);
+			normalise_slow(out, word, len);
+			return;
+		}
 	}
+}
+
+static void
+normalise_slow(GString *out, const char *word, gsize len)
+{
 	char *folded = g_utf8_casefold(word, len);
 	char *nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFD);
 	for (const char *p = nfd ? nfd : ""; *p; p = g_utf8_next_char(p)) {
