@@ -102,21 +102,44 @@ arena_reset(void)
 
 /* ---- events ---- */
 
-static const char *
-get_string(const cJSON *obj, const char *key, gboolean required, const char **err)
+/* The fields of an event, found in one pass over the object (the first of
+ * a repeated key wins, as with cJSON_GetObjectItem). */
+typedef struct {
+	const cJSON *t, *tick, *known, *text, *dir, *chat, *peer, *conv, *me;
+} Fields;
+
+static void
+collect(const cJSON *obj, Fields *f)
 {
-	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-	if (!j) {
-		if (required && !*err)
-			*err = key;
-		return NULL;
+	static const struct { const char *key; gsize offset; } keys[] = {
+		{ "t", G_STRUCT_OFFSET(Fields, t) }, { "tick", G_STRUCT_OFFSET(Fields, tick) },
+		{ "known", G_STRUCT_OFFSET(Fields, known) }, { "text", G_STRUCT_OFFSET(Fields, text) },
+		{ "dir", G_STRUCT_OFFSET(Fields, dir) }, { "chat", G_STRUCT_OFFSET(Fields, chat) },
+		{ "peer", G_STRUCT_OFFSET(Fields, peer) }, { "conv", G_STRUCT_OFFSET(Fields, conv) },
+		{ "me", G_STRUCT_OFFSET(Fields, me) },
+	};
+	memset(f, 0, sizeof *f);
+	for (const cJSON *e = obj->child; e; e = e->next) {
+		for (gsize k = 0; k < G_N_ELEMENTS(keys); k++) {
+			if (e->string[0] != keys[k].key[0] || strcmp(e->string, keys[k].key) != 0)
+				continue;
+			const cJSON **slot = G_STRUCT_MEMBER_P(f, keys[k].offset);
+			if (!*slot)
+				*slot = e;
+			break;
+		}
 	}
-	if (!cJSON_IsString(j)) {
+}
+
+static const char *
+string_field(const cJSON *j, const char *key, gboolean required, const char **err)
+{
+	if ((j && !cJSON_IsString(j)) || (!j && required)) {
 		if (!*err)
 			*err = key;
 		return NULL;
 	}
-	return j->valuestring;
+	return j ? j->valuestring : NULL;
 }
 
 /* Fills ev from a parsed line; returns an error text or NULL. */
@@ -125,37 +148,36 @@ parse_event(const cJSON *j, EtqEvent *ev, gboolean *tick, Output *o)
 {
 	if (!cJSON_IsObject(j))
 		return g_strdup("an event is a JSON object");
-	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "t");
-	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(j, "tick");
-	const cJSON *known = cJSON_GetObjectItemCaseSensitive(j, "known");
-	if (t && (!cJSON_IsNumber(t) || !(t->valuedouble > -1e15 && t->valuedouble < 1e15)))
+	Fields f;
+	collect(j, &f);
+	if (f.t && (!cJSON_IsNumber(f.t) || !(f.t->valuedouble > -1e15 && f.t->valuedouble < 1e15)))
 		return g_strdup("\"t\" must be a number of seconds");
-	ev->t = t ? (gint64)t->valuedouble : o->last_t;
+	ev->t = f.t ? (gint64)f.t->valuedouble : o->last_t;
 	if (ev->t < o->last_t)
 		ev->t = o->last_t; /* time never runs backwards */
-	*tick = cJSON_IsTrue(tk);
-	if (tk && !cJSON_IsBool(tk))
+	*tick = cJSON_IsTrue(f.tick);
+	if (f.tick && !cJSON_IsBool(f.tick))
 		return g_strdup("\"tick\" must be true or false");
 	if (*tick)
-		return t ? NULL : g_strdup("a tick needs \"t\"");
+		return f.t ? NULL : g_strdup("a tick needs \"t\"");
 	const char *bad = NULL;
-	ev->text = get_string(j, "text", TRUE, &bad);
-	const char *dir = get_string(j, "dir", TRUE, &bad);
-	const char *chat = get_string(j, "chat", TRUE, &bad);
-	ev->peer = get_string(j, "peer", FALSE, &bad);
-	ev->conv = get_string(j, "conv", FALSE, &bad);
-	ev->me = get_string(j, "me", FALSE, &bad);
+	ev->text = string_field(f.text, "text", TRUE, &bad);
+	const char *dir = string_field(f.dir, "dir", TRUE, &bad);
+	const char *chat = string_field(f.chat, "chat", TRUE, &bad);
+	ev->peer = string_field(f.peer, "peer", FALSE, &bad);
+	ev->conv = string_field(f.conv, "conv", FALSE, &bad);
+	ev->me = string_field(f.me, "me", FALSE, &bad);
 	if (bad)
 		return g_strdup_printf("\"%s\" is missing or not a text", bad);
 	if (strcmp(dir, "in") && strcmp(dir, "out"))
 		return g_strdup("\"dir\" must be \"in\" or \"out\"");
 	if (strcmp(chat, "im") && strcmp(chat, "group"))
 		return g_strdup("\"chat\" must be \"im\" or \"group\"");
-	if (known && !cJSON_IsBool(known))
+	if (f.known && !cJSON_IsBool(f.known))
 		return g_strdup("\"known\" must be true or false");
 	ev->dir = strcmp(dir, "out") == 0 ? ETQ_DIR_OUT : ETQ_DIR_IN;
 	ev->chat = strcmp(chat, "im") == 0 ? ETQ_CHAT_IM : ETQ_CHAT_GROUP;
-	ev->known = !known ? ETQ_KNOWN_UNSET : cJSON_IsTrue(known) ? ETQ_KNOWN_YES : ETQ_KNOWN_NO;
+	ev->known = !f.known ? ETQ_KNOWN_UNSET : cJSON_IsTrue(f.known) ? ETQ_KNOWN_YES : ETQ_KNOWN_NO;
 	if (!ev->peer)
 		ev->peer = "";
 	o->last_t = ev->t;
