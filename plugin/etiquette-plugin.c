@@ -92,7 +92,10 @@ static EtqRules *load_rules(PurplePlugin *plugin)
 	char *shipped = shipped_rules_dir(plugin);
 	char *user = etqp_pref_rules_dir();
 
-	load_dir(rules, shipped);
+	if (g_file_test(shipped, G_FILE_TEST_IS_DIR))
+		load_dir(rules, shipped);
+	else
+		purple_debug_warning(ETQP_DEBUG, "no rule sets installed in %s\n", shipped);
 	if (user != NULL && g_file_test(user, G_FILE_TEST_IS_DIR))
 		load_dir(rules, user);
 	g_free(shipped);

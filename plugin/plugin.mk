@@ -1,7 +1,8 @@
 # plugin/plugin.mk — the libpurple plugin and its test; included by the Makefile.
 #
 #   make                      also builds build/purple-etiquette.so
-#   make test-plugin          builds and runs the plugin's test (ngircd, valgrind)
+#   make test-plugin          builds and runs the plugin's test: ngircd, real Pidgin under
+#                             Xvfb (when pidgin, xvfb, xdotool are installed), valgrind
 
 PLUGIN_SRC := $(wildcard plugin/*.c)
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)

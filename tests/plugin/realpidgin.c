@@ -27,6 +27,7 @@ typedef struct {
 	char *display;   /* ":N" */
 	char *home;      /* temporary HOME with .purple */
 	GPid xvfb, pidgin;
+	int xvfb_out;    /* kept open: Xvfb dies of SIGPIPE if it is closed */
 	char **env;      /* for pidgin, xdotool, import */
 } Desk;
 
@@ -137,8 +138,8 @@ static gboolean start_xvfb(Desk *d)
 	                              G_SPAWN_STDERR_TO_DEV_NULL,
 	                              NULL, NULL, &d->xvfb, NULL, &out, NULL, NULL))
 		return FALSE;
+	d->xvfb_out = out;
 	n = read(out, buf, sizeof buf - 1); /* the display number, once it is ready */
-	close(out);
 	if (n <= 0)
 		return FALSE;
 	buf[n] = '\0';
@@ -327,6 +328,8 @@ out:
 		peer_free(maria);
 	stop(&d.pidgin);
 	stop(&d.xvfb);
+	if (d.xvfb_out > 0)
+		close(d.xvfb_out);
 	ircd_stop(&ircd);
 	if (d.home != NULL && g_getenv("ETQ_TEST_KEEP") == NULL)
 		remove_tree(d.home);

@@ -1,11 +1,12 @@
 #!/bin/sh
 # tests/plugin/run.sh — the plugin's test: build/test-plugin against a real
-# ngircd, Edit in an emulated Pidgin window, 100 load/unload cycles in one
-# process, then more cycles under valgrind memcheck (no memory error, no
-# byte kept from one cycle to the next). Builds nothing (make test and make
-# test-plugin have built it). Closes with "N passed, N failed"; exits 1 on
-# any failure. ETQ_TEST_VERBOSE=1 shows libpurple's debug output and every
-# line the peers receive (in the part's stderr).
+# ngircd; Edit in an emulated Pidgin window, and in real Pidgin under Xvfb
+# when installed; 100 load/unload cycles in one process, then more under
+# valgrind memcheck (no memory error, no byte kept from one cycle to the
+# next). Builds nothing (make test and make test-plugin have built it).
+# Closes with "N passed, N failed"; exits 1 on any failure.
+# ETQ_TEST_VERBOSE=1 shows libpurple's debug output and every line the
+# peers receive (in the part's stderr).
 cd "$(dirname "$0")/../.." || exit 2
 
 BIN=build/test-plugin
@@ -50,6 +51,10 @@ part() {
 
 part "against ngircd" "$BIN" --plugin "$PLUGIN"
 part "Edit in Pidgin (emulated window, real server)" "$BIN" --plugin "$PLUGIN" --pidgin
+# Real Pidgin under Xvfb, driven with xdotool (skipped without Xvfb, pidgin,
+# xdotool). ETQ_SCREENSHOTS=DIR also saves the dialog and a hint as PNGs.
+part "real Pidgin under Xvfb" "$BIN" --plugin "$PLUGIN" --real-pidgin \
+	${ETQ_SCREENSHOTS:+--screenshots "$ETQ_SCREENSHOTS"}
 part "load/unload x$CYCLES" "$BIN" --plugin "$PLUGIN" --cycles "$CYCLES"
 
 if command -v valgrind >/dev/null 2>&1; then

@@ -432,9 +432,26 @@ static gint64 first_note_at(const char *conv, guint from)
 	return -1;
 }
 
+/* Debug lines "finding <category> <rule> <conv>" from index from on. */
+static guint findings_in(guint from, const char *category, const char *conv)
+{
+	char *prefix = g_strdup_printf("finding %s ", category);
+	char *suffix = g_strdup_printf(" %s", conv);
+	guint i, n = 0;
+
+	for (i = from; i < ui_debug->len; i++) {
+		const char *line = g_ptr_array_index(ui_debug, i);
+
+		n += g_str_has_prefix(line, prefix) && g_str_has_suffix(line, suffix);
+	}
+	g_free(prefix);
+	g_free(suffix);
+	return n;
+}
+
 static void test_unanswered(void)
 {
-	guint wr = ui_writes->len, dbg;
+	guint wr = ui_writes->len, dbg, s[6];
 	gint64 asked, noted;
 
 	purple_prefs_set_int(PREF "unanswered_seconds", 2);
@@ -442,23 +459,50 @@ static void test_unanswered(void)
 	peer_privmsg(w.sam, "alex", "what time is the meeting tomorrow?");
 	peer_privmsg(w.tom, "alex", "are you coming to the party tonight?");
 	peer_privmsg(w.tom, CHANNEL, "alex: can you check the logs?");
+	peer_privmsg(w.maria, "alex", "are you free tomorrow?");
 	wait_writes("tom", wr, PURPLE_MESSAGE_RECV, "party", 1, 3000);
 	wait_writes("sam", wr, PURPLE_MESSAGE_RECV, "meeting", 1, 3000);
+	wait_writes("maria", wr, PURPLE_MESSAGE_RECV, "free tomorrow", 1, 3000);
 	asked = g_get_monotonic_time();
 	send_text(im("tom"), "yes, see you there");
+	purple_conversation_destroy(im("maria"));
 	run_for(4500);
 	noted = first_note_at("sam", wr);
-	check(ui_count_debug(dbg, "finding unanswered ") >= 1 &&
-	      ui_count_debug(dbg, " sam") >= 1 && noted > 0,
-	      "an unanswered question gets its nudge");
+	check(findings_in(dbg, "unanswered", "sam") == 1 && noted > 0,
+	      "an unanswered question gets its nudge, once");
 	check(noted < 0 || noted - asked >= G_USEC_PER_SEC,
 	      "...not before unanswered_seconds (after %" G_GINT64_FORMAT " ms)",
 	      noted > 0 ? (noted - asked) / 1000 : -1);
-	check(ui_count_writes(CHANNEL, wr, NOTE_FLAGS, NULL) >= 1,
+	check(findings_in(dbg, "unanswered", CHANNEL) == 1 &&
+	      ui_count_writes(CHANNEL, wr, NOTE_FLAGS, NULL) >= 1,
 	      "a channel question that mentions alex gets its nudge");
-	check(ui_count_writes("tom", wr, NOTE_FLAGS, NULL) == 0,
+	check(findings_in(dbg, "unanswered", "tom") == 0 &&
+	      ui_count_writes("tom", wr, NOTE_FLAGS, NULL) == 0,
 	      "a question answered in time gets none");
+	check(findings_in(dbg, "unanswered", "maria") == 0,
+	      "closing the conversation cancels its nudge");
+	stats(s);
+	check(s[4] == 0, "no timer is left once nothing is pending");
 	purple_prefs_set_int(PREF "unanswered_seconds", 600);
+}
+
+static void test_over_engagement(void)
+{
+	guint dbg = ui_debug->len, wr = ui_writes->len, i;
+
+	purple_prefs_set_int(PREF "over_engagement_count", 3);
+	for (i = 1; i <= 3; i++) {
+		char *text = g_strdup_printf("message %u in a row", i);
+
+		peer_privmsg(w.lee, "alex", text);
+		g_free(text);
+	}
+	wait_writes("lee", wr, PURPLE_MESSAGE_RECV, "message 3 in a row", 1, 3000);
+	run_for(100);
+	check(findings_in(dbg, "over-engagement", "lee") == 1 &&
+	      ui_count_writes("lee", wr, NOTE_FLAGS, NULL) == 1,
+	      "over_engagement_count set to 3: the third message in a row gets the hint");
+	purple_prefs_set_int(PREF "over_engagement_count", 6);
 }
 
 static gboolean all_flood_written(gpointer data)
@@ -656,6 +700,7 @@ void scenarios_run(const char *plugin_path)
 		test_close_conversation();
 		test_say_thanks();
 		test_unanswered();
+		test_over_engagement();
 		test_prefs_frame(NULL);
 		test_user_rules(user_dir);
 		test_flood();
