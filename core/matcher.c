@@ -43,7 +43,17 @@ struct EtqMatcher {
 	GHashTable *prefixes;  /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
 	GByteArray *stop_langs; /* sym -> bit mask of languages using it as a stopword */
 	guint n_rules;
+	/* Words seen in messages -> their symbols: one lookup per word instead
+	 * of one for the word and one for its prefixes. Bounded; cleared when full. */
+	GHashTable *seen;
 };
+
+typedef struct {
+	guint n;
+	guint syms[MAX_SYMS];
+} WordSyms;
+
+#define MAX_SEEN 16384
 
 static guint
 intern(EtqMatcher *m, const char *key)
@@ -285,6 +295,7 @@ etq_matcher_build(EtqRules *rules)
 	m->by_first = g_ptr_array_new_with_free_func(free_first);
 	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_prefix_list);
 	m->stop_langs = g_byte_array_new();
+	m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	m->n_rules = rules->all_rules->len;
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
@@ -309,6 +320,7 @@ etq_matcher_free(EtqMatcher *m)
 	g_ptr_array_free(m->by_first, TRUE);
 	g_hash_table_destroy(m->prefixes);
 	g_byte_array_free(m->stop_langs, TRUE);
+	g_hash_table_destroy(m->seen);
 	g_free(m);
 }
 
@@ -350,7 +362,7 @@ etq_match_clear(EtqMatch *mt)
 
 /* The symbols one word stands for: itself, and every prefix it starts with. */
 static guint
-token_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
+lookup_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
 {
 	guint n = 0;
 	gpointer v = g_hash_table_lookup(m->symbols, norm);
@@ -368,6 +380,22 @@ token_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
 			syms[n++] = p->sym;
 	}
 	return n;
+}
+
+static guint
+token_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
+{
+	const WordSyms *known = g_hash_table_lookup(m->seen, norm);
+	if (!known) {
+		WordSyms *w = g_new(WordSyms, 1);
+		w->n = lookup_symbols(m, norm, len, w->syms);
+		if (g_hash_table_size(m->seen) >= MAX_SEEN)
+			g_hash_table_remove_all(m->seen);
+		g_hash_table_insert(m->seen, g_strdup(norm), w);
+		known = w;
+	}
+	memcpy(syms, known->syms, known->n * sizeof *syms);
+	return known->n;
 }
 
 static gboolean
