@@ -3,8 +3,9 @@
  *   bench load RULES_DIR         rule-load time (mean of 50 loads, matcher built)
  *   bench generate N CORPUS...   N varied events as JSON lines, from corpus texts
  *
- * The events mix directions, chats, 500 peers, 50 channels and ticks, so the
- * timers, conversation state and cross-post window all do their work. */
+ * The events mix directions, chats, peers (500, or BENCH_PEERS), a tenth as
+ * many channels, and ticks, so the timers, conversation state and cross-post
+ * window all do their work. */
 #include <stdio.h>
 #include <string.h>
 #include <cJSON.h>
@@ -59,6 +60,8 @@ bench_generate(long n, int n_files, char **files)
 		return 1;
 	}
 	GRand *rand = g_rand_new_with_seed(20261122);
+	const char *env = g_getenv("BENCH_PEERS");
+	int peers = env ? MAX(atoi(env), 10) : 500;
 	for (long i = 0; i < n; i++) {
 		long t = i / 10;
 		if (i % 97 == 0) {
@@ -67,7 +70,7 @@ bench_generate(long n, int n_files, char **files)
 		}
 		cJSON *o = cJSON_CreateObject();
 		gboolean group = g_rand_int_range(rand, 0, 3) == 0;
-		int peer = g_rand_int_range(rand, 0, 500);
+		int peer = g_rand_int_range(rand, 0, peers);
 		char name[32];
 		cJSON_AddStringToObject(o, "text", g_ptr_array_index(texts, g_rand_int_range(rand, 0, texts->len)));
 		cJSON_AddStringToObject(o, "dir", g_rand_boolean(rand) ? "in" : "out");
@@ -75,7 +78,7 @@ bench_generate(long n, int n_files, char **files)
 		g_snprintf(name, sizeof name, "peer%d", peer);
 		cJSON_AddStringToObject(o, "peer", name);
 		if (group) {
-			g_snprintf(name, sizeof name, "#chan%d", peer % 50);
+			g_snprintf(name, sizeof name, "#chan%d", peer % (peers / 10));
 			cJSON_AddStringToObject(o, "conv", name);
 		}
 		cJSON_AddStringToObject(o, "me", "alex");

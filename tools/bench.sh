@@ -25,3 +25,18 @@ awk -v n="$n" -v ns="$best" -v rss="$(cat build/bench-rss)" -v f="$findings" 'BE
 	printf "peak RSS: %.1f MB\n", rss / 1024
 	printf "lines with findings: %d of %d\n", f, n
 }'
+
+# Long run: 1,000,000 events among 10,000 peers and 1,000 channels; the
+# state is bounded, so peak RSS must stay flat after warm-up.
+if [ -z "$BENCH_SKIP_LONG" ]; then
+	long=build/bench-long.jsonl
+	BENCH_PEERS=10000 build/bench generate 1000000 tests/corpus/*.jsonl >"$long"
+	for k in 10000 100000 1000000; do
+		head -n "$k" "$long" >build/bench-part.jsonl
+		/usr/bin/time -f "%M" -o build/bench-rss build/etiquette-check build/bench-part.jsonl >build/bench-out.jsonl
+		lines=$(wc -l <build/bench-out.jsonl)
+		[ "$lines" -eq "$k" ] || { echo "lost output: $lines lines for $k events"; exit 1; }
+		awk -v k="$k" -v rss="$(cat build/bench-rss)" 'BEGIN { printf "long run: peak RSS %.1f MB after %d events (10000 peers)\n", rss / 1024, k }'
+	done
+	rm -f build/bench-part.jsonl
+fi
