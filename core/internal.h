@@ -67,6 +67,7 @@ struct EtqRuleSet {
 	EtqText_l10n description;
 	char **languages;
 	GPtrArray *rules;     /* EtqRule */
+	GStringChunk *strings; /* the phrase texts of its rules, each kept once */
 	gboolean enabled;
 };
 

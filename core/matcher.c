@@ -14,8 +14,9 @@
 
 typedef struct {
 	guint n;
-	guint *items;      /* symbol ids, or ANY */
-	GArray *members;   /* guint: owner << 2 | slot */
+	guint items;       /* offset of its symbol ids (or ANY) in EtqMatcher.pool */
+	guint member;      /* its first owner: owner << 2 | slot */
+	GArray *more;      /* further owners, or NULL */
 } Phrase;
 
 typedef struct {
@@ -37,7 +38,8 @@ typedef struct {
 
 struct EtqMatcher {
 	GHashTable *symbols;   /* "word" or "pre*" -> sym + 1 */
-	GHashTable *phrase_ids; /* phrase text -> phrase index + 1 */
+	GHashTable *phrase_ids; /* phrase text (owned by the rules) -> phrase index + 1 */
+	GArray *pool;          /* the items of every phrase, one after the other */
 	GArray *phrases;       /* Phrase */
 	GPtrArray *by_first;   /* sym -> FirstIndex */
 	GHashTable *prefixes;  /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
@@ -130,10 +132,11 @@ is_ascii(const char *s)
 
 /* Phrase syntax (rules/README.md): words, `pre*` prefixes and `*` for any
  * one word; each piece is normalised like message text. */
-static GArray *
+/* Appends the items of a phrase to m->pool. */
+static void
 compile_items(EtqMatcher *m, const char *phrase)
 {
-	GArray *items = g_array_new(FALSE, FALSE, sizeof(guint));
+	GArray *items = m->pool;
 	if (is_ascii(phrase) && !strstr(phrase, "http") && !strstr(phrase, "www.")) {
 		for (const char *p = phrase; *p;) {
 			while (*p == ' ' || *p == '\t')
@@ -147,7 +150,7 @@ compile_items(EtqMatcher *m, const char *phrase)
 			else if (p > start)
 				compile_ascii_piece(m, start, p - start, items);
 		}
-		return items;
+		return;
 	}
 	char **pieces = g_strsplit_set(phrase, " \t", -1);
 	for (char **pc = pieces; *pc; pc++) {
@@ -175,7 +178,6 @@ compile_items(EtqMatcher *m, const char *phrase)
 		g_free(norm);
 	}
 	g_strfreev(pieces);
-	return items;
 }
 
 static GArray *
@@ -187,23 +189,24 @@ new_list(void)
 static void
 file_phrase(EtqMatcher *m, const Phrase *p, guint id)
 {
-	FirstIndex *fi = g_ptr_array_index(m->by_first, p->items[0]);
+	const guint *items = &g_array_index(m->pool, guint, p->items);
+	FirstIndex *fi = g_ptr_array_index(m->by_first, items[0]);
 	if (!fi) {
 		fi = g_new0(FirstIndex, 1);
-		m->by_first->pdata[p->items[0]] = fi;
+		m->by_first->pdata[items[0]] = fi;
 	}
 	GArray **list;
 	if (p->n == 1) {
 		list = &fi->single;
-	} else if (p->items[1] == ANY) {
+	} else if (items[1] == ANY) {
 		list = &fi->any_second;
 	} else {
 		if (!fi->by_second)
 			fi->by_second = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_array_unref);
-		GArray *l = g_hash_table_lookup(fi->by_second, GUINT_TO_POINTER(p->items[1] + 1));
+		GArray *l = g_hash_table_lookup(fi->by_second, GUINT_TO_POINTER(items[1] + 1));
 		if (!l) {
 			l = new_list();
-			g_hash_table_insert(fi->by_second, GUINT_TO_POINTER(p->items[1] + 1), l);
+			g_hash_table_insert(fi->by_second, GUINT_TO_POINTER(items[1] + 1), l);
 		}
 		g_array_append_val(l, id);
 		return;
@@ -216,25 +219,26 @@ file_phrase(EtqMatcher *m, const Phrase *p, guint id)
 static void
 add_phrase(EtqMatcher *m, const char *phrase, guint owner, EtqSlot slot)
 {
-	gpointer v = g_hash_table_lookup(m->phrase_ids, phrase);
-	guint id;
-	if (v) {
-		id = GPOINTER_TO_UINT(v) - 1;
-	} else {
-		GArray *items = compile_items(m, phrase);
-		if (items->len == 0 || g_array_index(items, guint, 0) == ANY) {
-			g_array_free(items, TRUE); /* refused by validation already */
-			return;
-		}
-		Phrase p = { .n = items->len, .members = g_array_new(FALSE, FALSE, sizeof(guint)) };
-		p.items = (guint *)g_array_free(items, FALSE);
-		id = m->phrases->len;
-		g_array_append_val(m->phrases, p);
-		g_hash_table_insert(m->phrase_ids, g_strdup(phrase), GUINT_TO_POINTER(id + 1));
-		file_phrase(m, &p, id);
-	}
 	guint member = owner << 2 | slot;
-	g_array_append_val(g_array_index(m->phrases, Phrase, id).members, member);
+	gpointer v = g_hash_table_lookup(m->phrase_ids, phrase);
+	if (v) {
+		Phrase *p = &g_array_index(m->phrases, Phrase, GPOINTER_TO_UINT(v) - 1);
+		if (!p->more)
+			p->more = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_array_append_val(p->more, member);
+		return;
+	}
+	guint start = m->pool->len;
+	compile_items(m, phrase);
+	if (m->pool->len == start || g_array_index(m->pool, guint, start) == ANY) {
+		g_array_set_size(m->pool, start); /* refused by validation already */
+		return;
+	}
+	Phrase p = { .n = m->pool->len - start, .items = start, .member = member };
+	guint id = m->phrases->len;
+	g_array_append_val(m->phrases, p);
+	g_hash_table_insert(m->phrase_ids, (gpointer)phrase, GUINT_TO_POINTER(id + 1));
+	file_phrase(m, &p, id);
 }
 
 static void
@@ -256,8 +260,8 @@ static void
 phrase_clear(gpointer p)
 {
 	Phrase *ph = p;
-	g_free(ph->items);
-	g_array_free(ph->members, TRUE);
+	if (ph->more)
+		g_array_free(ph->more, TRUE);
 }
 
 static void
@@ -289,7 +293,8 @@ etq_matcher_build(EtqRules *rules)
 {
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
 	m->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	m->phrase_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->phrase_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	m->pool = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->phrases = g_array_new(FALSE, FALSE, sizeof(Phrase));
 	g_array_set_clear_func(m->phrases, phrase_clear);
 	m->by_first = g_ptr_array_new_with_free_func(free_first);
@@ -316,6 +321,7 @@ etq_matcher_free(EtqMatcher *m)
 		return;
 	g_hash_table_destroy(m->symbols);
 	g_hash_table_destroy(m->phrase_ids);
+	g_array_free(m->pool, TRUE);
 	g_array_free(m->phrases, TRUE);
 	g_ptr_array_free(m->by_first, TRUE);
 	g_hash_table_destroy(m->prefixes);
@@ -327,10 +333,12 @@ etq_matcher_free(EtqMatcher *m)
 gboolean
 etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot)
 {
-	GArray *members = g_array_index(m->phrases, Phrase, phrase).members;
+	const Phrase *p = &g_array_index(m->phrases, Phrase, phrase);
 	guint want = rule << 2 | slot;
-	for (guint i = 0; i < members->len; i++)
-		if (g_array_index(members, guint, i) == want)
+	if (p->member == want)
+		return TRUE;
+	for (guint i = 0; p->more && i < p->more->len; i++)
+		if (g_array_index(p->more, guint, i) == want)
 			return TRUE;
 	return FALSE;
 }
@@ -462,9 +470,10 @@ try_phrases(const EtqMatcher *m, const EtqText *text, guint (*syms)[MAX_SYMS], c
 		const Phrase *p = &g_array_index(m->phrases, Phrase, pid);
 		if (i + p->n > n)
 			continue;
+		const guint *items = &g_array_index(m->pool, guint, p->items);
 		guint k = 1;
 		for (; k < p->n; k++) {
-			guint it = p->items[k];
+			guint it = items[k];
 			if (it == ANY ? etq_text_token(text, i + k)->link
 			              : !has_sym(syms[i + k], nsyms[i + k], it))
 				break;
@@ -473,8 +482,9 @@ try_phrases(const EtqMatcher *m, const EtqText *text, guint (*syms)[MAX_SYMS], c
 			continue;
 		EtqOccurrence occ = { pid, i, i + p->n };
 		g_array_append_val(mt->occurrences, occ);
-		for (guint j = 0; j < p->members->len; j++)
-			record_member(m, mt, g_array_index(p->members, guint, j), i, i + p->n);
+		record_member(m, mt, p->member, i, i + p->n);
+		for (guint j = 0; p->more && j < p->more->len; j++)
+			record_member(m, mt, g_array_index(p->more, guint, j), i, i + p->n);
 	}
 }
 

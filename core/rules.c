@@ -43,6 +43,7 @@ typedef struct {
 	EtqRules *rules;
 	int lang;
 	const cJSON *lists;
+	GStringChunk *strings;  /* the set's phrase texts */
 	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
 } Ctx;
 
@@ -261,7 +262,7 @@ add_profile_list(Ctx *c, const char *path, const char *name, EtqRule *rule, EtqS
 		EtqProfile *prof = c->rules->profiles[l];
 		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
 		for (guint i = 0; list && i < list->len; i++)
-			g_ptr_array_add(rule->phrases[slot], g_strdup(g_ptr_array_index(list, i)));
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, g_ptr_array_index(list, i)));
 		found |= list != NULL;
 	}
 	if (!found)
@@ -288,7 +289,7 @@ add_file_list(Ctx *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlo
 			return FALSE;
 		}
 		cached = g_new0(EtqRule, 1);
-		cached->phrases[SLOT_MATCH] = g_ptr_array_new_with_free_func(g_free);
+		cached->phrases[SLOT_MATCH] = g_ptr_array_new();
 		char *lp = g_strdup_printf("lists/%s", name);
 		gboolean ok = add_phrases(c, list, lp, cached, SLOT_MATCH, depth + 1);
 		g_free(lp);
@@ -301,7 +302,7 @@ add_file_list(Ctx *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlo
 	}
 	GPtrArray *from = cached->phrases[SLOT_MATCH];
 	for (guint i = 0; i < from->len; i++)
-		g_ptr_array_add(rule->phrases[slot], g_strdup(g_ptr_array_index(from, i)));
+		g_ptr_array_add(rule->phrases[slot], g_ptr_array_index(from, i));
 	rule->flags[slot] |= cached->flags[SLOT_MATCH];
 	return TRUE;
 }
@@ -320,7 +321,7 @@ add_phrase_entry(Ctx *c, const char *s, const char *path, EtqRule *rule, EtqSlot
 	if (s[0] != '@') {
 		if (!phrase_valid(c, path, s))
 			return FALSE;
-		g_ptr_array_add(rule->phrases[slot], g_strdup(s));
+		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, s));
 		return TRUE;
 	}
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
@@ -340,7 +341,7 @@ add_phrases(Ctx *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot s
 	for (const cJSON *e = arr->child; e; e = e->next, i++) {
 		if (cJSON_IsString(e) && e->valuestring[0] != '@' && strcmp(e->valuestring, "<link>") != 0 &&
 		    phrase_problem(e->valuestring) == NULL) {
-			g_ptr_array_add(rule->phrases[slot], g_strdup(e->valuestring)); /* the common case */
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, e->valuestring));
 			continue;
 		}
 		char *p = g_strdup_printf("%s/%d", path, i);
@@ -717,7 +718,7 @@ parse_slots(Ctx *c, const cJSON *j, const char *path, EtqRule *rule)
 	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless" };
 	gboolean ok = TRUE;
 	for (int s = 0; s < N_SLOTS; s++) {
-		rule->phrases[s] = g_ptr_array_new_with_free_func(g_free);
+		rule->phrases[s] = g_ptr_array_new();
 		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, slot_names[s]);
 		if (!arr)
 			continue;
@@ -827,6 +828,7 @@ parse_rules_file(Ctx *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 		return FALSE;
 	}
 	c->lists = cJSON_GetObjectItemCaseSensitive(root, "lists");
+	c->strings = set->strings;
 	g_clear_pointer(&c->expanded, g_hash_table_destroy);
 	c->expanded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, expanded_free);
 	if (c->lists && !cJSON_IsObject(c->lists)) {
@@ -878,6 +880,7 @@ set_free(gpointer p)
 	l10n_clear(&s->description);
 	g_strfreev(s->languages);
 	g_ptr_array_unref(s->rules);
+	g_string_chunk_free(s->strings);
 	g_free(s);
 }
 
@@ -903,6 +906,7 @@ parse_set_header(Ctx *c, const cJSON *root, const char *path)
 	}
 	EtqRuleSet *set = g_new0(EtqRuleSet, 1);
 	set->rules = g_ptr_array_new_with_free_func(rule_free);
+	set->strings = g_string_chunk_new(16 * 1024);
 	set->name = g_strdup(name->valuestring);
 	set->path = g_strdup(path);
 	set->enabled = TRUE;
