@@ -67,7 +67,7 @@ struct EtqRuleSet {
 	EtqText_l10n description;
 	char **languages;
 	GPtrArray *rules;     /* EtqRule */
-	GStringChunk *strings; /* the phrase texts of its rules, each kept once */
+	GStringChunk *strings; /* the phrase texts of its rules */
 	gboolean enabled;
 };
 

@@ -3,7 +3,8 @@
  * GRegex would do, but it cannot set PCRE2's match and depth limits, and a
  * user's pattern such as (a|aa)*c takes over 100 ms on a 34-byte message.
  * With the limits, a pattern that runs away gives up (no match) instead of
- * holding up the chat client. Patterns are compiled once, with JIT. */
+ * holding up the chat client. Patterns are compiled once; the JIT compiles a
+ * pattern when it is first used, so loading many rules stays quick. */
 #include "pattern.h"
 
 /* Enough for every shipped pattern on a 4 KB message; a runaway stops here. */
@@ -12,6 +13,7 @@
 
 struct EtqPattern {
 	pcre2_code *code;
+	gboolean jit_tried;
 	pcre2_match_data *data;
 	pcre2_match_context *context;
 };
@@ -29,7 +31,6 @@ etq_pattern_new(const char *re, char **error)
 		*error = g_strdup_printf("%s at character %zu", (char *)msg, (size_t)offset);
 		return NULL;
 	}
-	pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
 	EtqPattern *p = g_new0(EtqPattern, 1);
 	p->code = compiled;
 	p->data = pcre2_match_data_create_from_pattern(compiled, NULL);
@@ -51,8 +52,12 @@ etq_pattern_free(EtqPattern *p)
 }
 
 gboolean
-etq_pattern_match(const EtqPattern *p, const char *text, gsize len, gssize *start, gssize *end)
+etq_pattern_match(EtqPattern *p, const char *text, gsize len, gssize *start, gssize *end)
 {
+	if (!p->jit_tried) { /* without JIT support, the interpreter runs */
+		pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+		p->jit_tried = TRUE;
+	}
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, p->data, p->context);
 	if (rc < 0) /* no match, or a limit reached */
 		return FALSE;

@@ -262,7 +262,7 @@ add_profile_list(Ctx *c, const char *path, const char *name, EtqRule *rule, EtqS
 		EtqProfile *prof = c->rules->profiles[l];
 		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
 		for (guint i = 0; list && i < list->len; i++)
-			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, g_ptr_array_index(list, i)));
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
 		found |= list != NULL;
 	}
 	if (!found)
@@ -321,7 +321,7 @@ add_phrase_entry(Ctx *c, const char *s, const char *path, EtqRule *rule, EtqSlot
 	if (s[0] != '@') {
 		if (!phrase_valid(c, path, s))
 			return FALSE;
-		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, s));
+		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, s));
 		return TRUE;
 	}
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
@@ -341,7 +341,7 @@ add_phrases(Ctx *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot s
 	for (const cJSON *e = arr->child; e; e = e->next, i++) {
 		if (cJSON_IsString(e) && e->valuestring[0] != '@' && strcmp(e->valuestring, "<link>") != 0 &&
 		    phrase_problem(e->valuestring) == NULL) {
-			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert_const(c->strings, e->valuestring));
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, e->valuestring));
 			continue;
 		}
 		char *p = g_strdup_printf("%s/%d", path, i);
