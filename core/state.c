@@ -118,6 +118,21 @@ conv_get(EtqState *st, const char *name, gboolean create)
 	return c;
 }
 
+/* ---- time ----
+ * The API takes any 64-bit clock: differences and sums must not overflow. */
+
+static gboolean
+older_than(gint64 now, gint64 then, gint64 window)
+{
+	return now > then && (guint64)now - (guint64)then > (guint64)window;
+}
+
+static gint64
+later(gint64 now, gint64 delay)
+{
+	return now > G_MAXINT64 - delay ? G_MAXINT64 : now + delay;
+}
+
 /* ---- cross-posting ---- */
 
 static void
@@ -151,7 +166,7 @@ prune_posts(EtqState *st, gint64 window)
 	Post *p;
 	while ((p = g_queue_peek_head(&st->posts_order)) &&
 	       (g_queue_get_length(&st->posts_order) > MAX_POSTS ||
-	        st->now - g_array_index(p->times, gint64, p->times->len - 1) > window)) {
+	        older_than(st->now, g_array_index(p->times, gint64, p->times->len - 1), window))) {
 		g_queue_pop_head(&st->posts_order);
 		g_hash_table_remove(st->posts, p->key);
 	}
@@ -165,7 +180,7 @@ post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean
 	guint others = 0;
 	*here = FALSE;
 	for (guint i = 0; p && i < p->convs->len; i++) {
-		if (now - g_array_index(p->times, gint64, i) > window)
+		if (older_than(now, g_array_index(p->times, gint64, i), window))
 			continue;
 		if (strcmp(g_ptr_array_index(p->convs, i), conv) == 0)
 			*here = TRUE;
@@ -254,7 +269,7 @@ set_deadline(EtqState *st, Conv *c, const char *asker)
 {
 	if (c->pending)
 		return; /* the first unanswered question counts */
-	c->deadline = st->now + st->config.unanswered_seconds;
+	c->deadline = later(st->now, MAX(st->config.unanswered_seconds, 0));
 	c->asker = g_strdup(asker);
 	/* Deadlines come in time order unless the delay changed: keep it sorted. */
 	GList *l = st->pending.tail;
