@@ -211,19 +211,6 @@ slot_hit(const EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 }
 
 static gboolean
-may_start(const EtqRule *rule, const char *text, gsize len)
-{
-	if (!rule->regex_filtered)
-		return TRUE;
-	for (gsize i = 0; i < len; i++) {
-		guchar b = text[i];
-		if (rule->regex_first[b >> 3] & (1u << (b & 7)))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-static gboolean
 regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 {
 	gsize len = t->len;
@@ -232,8 +219,6 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 		len = cut ? (gsize)(cut - t->text) : 0;
 	}
 	len = MIN(len, t->valid_len); /* PCRE2 reads UTF-8 unchecked */
-	if (!may_start(rule, t->text, len))
-		return FALSE;
 	return etq_pattern_match(rule->regex, t->text, len, start, end);
 }
 

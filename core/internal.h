@@ -49,8 +49,6 @@ typedef struct EtqRule {
 	GPtrArray *phrases[N_SLOTS]; /* normalised phrase strings */
 	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK */
 	EtqPattern *regex;
-	guint8 regex_first[32];  /* bytes a match can start with */
-	gboolean regex_filtered; /* regex_first is known */
 	gint8 when[N_WHEN];   /* -1: no condition */
 	EtqDetector detector;
 	gint64 params[3];     /* cross-post: min_words, conversations, window */

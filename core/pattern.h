@@ -1,4 +1,6 @@
-/* pattern.h — a rule's regular expression, compiled once, bounded in work. */
+/* pattern.h — a rule's regular expression: compiled once, refused at load if
+ * it nests unbounded repeats, tried only on messages holding a byte it can
+ * start with, and bounded in work by PCRE2's match limits. */
 #ifndef ETQ_PATTERN_H
 #define ETQ_PATTERN_H
 
@@ -8,7 +10,8 @@
 
 typedef struct EtqPattern EtqPattern;
 
-/* Caseless, UTF-8, Unicode classes. NULL and *error set on a bad pattern. */
+/* Caseless, UTF-8, Unicode classes. NULL and *error set (a sentence for the
+ * rule author) on a bad or catastrophic pattern. */
 EtqPattern *etq_pattern_new(const char *re, char **error);
 void etq_pattern_free(EtqPattern *p);
 /* text must be valid UTF-8 for len bytes. FALSE if no match within the limits.

@@ -1,0 +1,197 @@
+/* load.c — what reading any rule file needs: errors with file and line,
+ * strict field checks, localised texts and phrase checks. */
+#include <string.h>
+#include <stdarg.h>
+#include "load.h"
+#include "jsonpos.h"
+
+#define MAX_RULE_FILE (4 * 1024 * 1024)
+
+/* ---- errors with file and line ---- */
+
+G_GNUC_PRINTF(3, 4) void
+etq_fail(EtqLoad *c, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *reason = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	c->n_errors++;
+	if (c->errors)
+		g_ptr_array_add(c->errors, g_strdup_printf("%s:%u: %s", c->file,
+		                etq_json_line(c->text, path), reason));
+	g_free(reason);
+}
+
+/* ---- localised texts ---- */
+
+gboolean
+etq_l10n_parse(EtqLoad *c, const cJSON *j, const char *path, EtqText_l10n *out)
+{
+	if (cJSON_IsString(j) && *j->valuestring) {
+		out->msgid = g_strdup(j->valuestring);
+		return TRUE;
+	}
+	if (cJSON_IsObject(j) && j->child) {
+		out->by_lang = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		for (const cJSON *e = j->child; e; e = e->next) {
+			if (!cJSON_IsString(e)) {
+				etq_fail(c, path, "\"%s\" must be a text", e->string);
+				return FALSE;
+			}
+			g_hash_table_insert(out->by_lang, g_strdup(e->string), g_strdup(e->valuestring));
+		}
+		return TRUE;
+	}
+	etq_fail(c, path, "must be a text or an object of texts per language");
+	return FALSE;
+}
+
+void
+etq_l10n_clear(EtqText_l10n *t)
+{
+	g_free(t->msgid);
+	if (t->by_lang)
+		g_hash_table_destroy(t->by_lang);
+}
+
+/* ---- files ---- */
+
+cJSON *
+etq_load_json(const char *file, char **text_out, GPtrArray *errors, guint *n_errors)
+{
+	char *text = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+	EtqLoad c = { .file = file, .text = "", .errors = errors };
+	if (!g_file_get_contents(file, &text, &len, &err)) {
+		etq_fail(&c, "", "cannot read: %s", err->message);
+		g_error_free(err);
+		*n_errors += c.n_errors;
+		return NULL;
+	}
+	if (len > MAX_RULE_FILE || strlen(text) != len) {
+		etq_fail(&c, "", len > MAX_RULE_FILE ? "file larger than 4 MB" : "file contains a NUL byte");
+		*n_errors += c.n_errors;
+		g_free(text);
+		return NULL;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, TRUE);
+	if (!root) {
+		c.text = text;
+		const char *at = end ? end : text;
+		c.n_errors++;
+		if (errors) {
+			char *near = g_strndup(at, 20);
+			g_strdelimit(g_strstrip(near), "\r\n\t", ' ');
+			g_ptr_array_add(errors, g_strdup_printf("%s:%u: invalid JSON near \"%s\"",
+			                file, etq_json_line_at(text, at), near));
+			g_free(near);
+		}
+		*n_errors += c.n_errors;
+		g_free(text);
+		return NULL;
+	}
+	*text_out = text;
+	return root;
+}
+
+gboolean
+etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const char *const *allowed)
+{
+	gboolean ok = TRUE;
+	for (const cJSON *e = obj->child; e; e = e->next) {
+		gboolean known = FALSE;
+		for (const char *const *a = allowed; *a && !known; a++)
+			known = strcmp(*a, e->string) == 0;
+		if (!known) {
+			char *p = g_strdup_printf("%s/%s", path, e->string);
+			etq_fail(c, p, "unknown field \"%s\"", e->string);
+			g_free(p);
+			ok = FALSE;
+		}
+	}
+	return ok;
+}
+
+int
+etq_index_of(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* What is wrong with a phrase, or NULL; no allocation for ASCII phrases. */
+const char *
+etq_phrase_problem(const char *phrase)
+{
+	gboolean first = TRUE, any_word = FALSE;
+	const char *p = phrase;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		const char *start = p;
+		guint alnum = 0;
+		gboolean ascii = TRUE;
+		while (*p && *p != ' ' && *p != '\t') {
+			alnum += g_ascii_isalnum(*p);
+			ascii &= (guchar)*p < 0x80;
+			p++;
+		}
+		gsize len = p - start;
+		if (len == 1 && *start == '*') {
+			if (first)
+				return "starts with *";
+		} else {
+			if (!ascii) { /* count letters the way messages are read */
+				char *piece = g_strndup(start, len);
+				char *norm = etq_normalise_phrase(piece);
+				alnum = g_utf8_strlen(norm, -1);
+				g_free(norm);
+				g_free(piece);
+			}
+			if (alnum == 0)
+				return "has a piece with no letters or digits";
+			if (start[len - 1] == '*' && alnum < 3)
+				return "has a prefix* shorter than 3 letters";
+			any_word = TRUE;
+		}
+		first = FALSE;
+	}
+	return any_word ? NULL : "is empty";
+}
+
+gboolean
+etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase)
+{
+	const char *problem = etq_phrase_problem(phrase);
+	if (problem)
+		etq_fail(c, path, "phrase \"%s\" %s", phrase, problem);
+	return problem == NULL;
+}
+
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *
+etq_sorted_entries(const char *dir)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+	while (d && (n = g_dir_read_name(d)))
+		if (n[0] != '.')
+			g_ptr_array_add(names, g_strdup(n));
+	if (d)
+		g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	return names;
+}

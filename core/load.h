@@ -1,0 +1,44 @@
+/* load.h — reading rule files, shared by rules.c (sets), rulefile.c (one
+ * rules file) and profile.c (language profiles). Internal to the core. */
+#ifndef ETQ_LOAD_H
+#define ETQ_LOAD_H
+
+#include <cJSON.h>
+#include "internal.h"
+
+/* Where a load is: the file and its text (for lines), and what the rules
+ * in it may refer to. */
+typedef struct {
+	const char *file;
+	const char *text;
+	GPtrArray *errors;
+	guint n_errors;
+	EtqRules *rules;
+	int lang;
+	const cJSON *lists;
+	GStringChunk *strings;  /* the set's phrase texts */
+	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
+} EtqLoad;
+
+/* Adds "FILE:LINE: reason" for the value at path (e.g. "rules/3/category"). */
+G_GNUC_PRINTF(3, 4) void etq_fail(EtqLoad *c, const char *path, const char *fmt, ...);
+/* The parsed JSON of a file, or NULL with an error added; *text_out keeps the text. */
+cJSON *etq_load_json(const char *file, char **text_out, GPtrArray *errors, guint *n_errors);
+gboolean etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const char *const *allowed);
+int etq_index_of(const char *const *names, const char *s);
+gboolean etq_l10n_parse(EtqLoad *c, const cJSON *j, const char *path, EtqText_l10n *out);
+void etq_l10n_clear(EtqText_l10n *t);
+const char *etq_phrase_problem(const char *phrase);
+gboolean etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase);
+/* The names in dir, sorted, without hidden files. */
+GPtrArray *etq_sorted_entries(const char *dir);
+
+/* rulefile.c: the rules of one file into set; FALSE (nothing added) on any error. */
+gboolean etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids);
+void etq_rule_free(gpointer rule);
+
+/* profile.c */
+void etq_load_profiles(EtqRules *rules, const char *dir, GPtrArray *errors, guint *n_errors);
+void etq_profile_free(EtqProfile *p);
+
+#endif

@@ -1,0 +1,485 @@
+/* rulefile.c — one rules file: its lists, rules, patterns and examples
+ * (rules/README.md). Any problem fails the whole file, with its line. */
+#include <string.h>
+#include "load.h"
+
+static const char *const categories[] = {
+	"generic", "cold-ask", "public-ask", "self-centred", "self-promo", "bare-greeting",
+	"say-thanks", "unanswered", "over-engagement", "cross-post", NULL
+};
+static const char *const when_names[N_WHEN + 1] = {
+	"engaged", "addressed", "mentions_me", "question", "link", "only", "first", NULL
+};
+static const char *const detector_names[] = { "", "unanswered", "over-engagement", "cross-post", NULL };
+
+static gboolean
+valid_category(const char *s)
+{
+	if (etq_index_of(categories, s) >= 0)
+		return TRUE;
+	if (!g_str_has_prefix(s, "x-") || !s[2])
+		return FALSE;
+	for (const char *p = s + 2; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-')
+			return FALSE;
+	return TRUE;
+}
+
+/* ---- phrases ---- */
+
+
+static gboolean add_phrases(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot slot, int depth);
+
+static gboolean
+add_profile_list(EtqLoad *c, const char *path, const char *name, EtqRule *rule, EtqSlot slot)
+{
+	gboolean found = FALSE;
+	for (int l = 0; l < ETQ_N_LANGS; l++) {
+		if (c->lang != ETQ_LANG_ANY && c->lang != l)
+			continue;
+		EtqProfile *prof = c->rules->profiles[l];
+		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
+		for (guint i = 0; list && i < list->len; i++)
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
+		found |= list != NULL;
+	}
+	if (!found)
+		etq_fail(c, path, "no list \"@%s\" in this file or the language profile", name);
+	return found;
+}
+
+static void
+expanded_free(gpointer p)
+{
+	EtqRule *holder = p;
+	g_ptr_array_unref(holder->phrases[SLOT_MATCH]);
+	g_free(holder);
+}
+
+/* A list of this file, expanded and checked once however many rules use it. */
+static gboolean
+add_file_list(EtqLoad *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlot slot, int depth)
+{
+	EtqRule *cached = g_hash_table_lookup(c->expanded, name);
+	if (!cached) {
+		if (depth > 4) {
+			etq_fail(c, "lists", "lists nest too deeply at \"@%s\"", name);
+			return FALSE;
+		}
+		cached = g_new0(EtqRule, 1);
+		cached->phrases[SLOT_MATCH] = g_ptr_array_new();
+		char *lp = g_strdup_printf("lists/%s", name);
+		gboolean ok = add_phrases(c, list, lp, cached, SLOT_MATCH, depth + 1);
+		g_free(lp);
+		if (!ok) {
+			g_ptr_array_unref(cached->phrases[SLOT_MATCH]);
+			g_free(cached);
+			return FALSE;
+		}
+		g_hash_table_insert(c->expanded, (gpointer)name, cached);
+	}
+	GPtrArray *from = cached->phrases[SLOT_MATCH];
+	for (guint i = 0; i < from->len; i++)
+		g_ptr_array_add(rule->phrases[slot], g_ptr_array_index(from, i));
+	rule->flags[slot] |= cached->flags[SLOT_MATCH];
+	return TRUE;
+}
+
+static gboolean
+add_phrase_entry(EtqLoad *c, const char *s, const char *path, EtqRule *rule, EtqSlot slot, int depth)
+{
+	if (strcmp(s, "?") == 0) {
+		rule->flags[slot] |= SLOT_QMARK;
+		return TRUE;
+	}
+	if (strcmp(s, "<link>") == 0) {
+		rule->flags[slot] |= SLOT_LINK;
+		return TRUE;
+	}
+	if (s[0] != '@') {
+		if (!etq_phrase_valid(c, path, s))
+			return FALSE;
+		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, s));
+		return TRUE;
+	}
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
+	if (!list)
+		return add_profile_list(c, path, s + 1, rule, slot);
+	return add_file_list(c, list, list->string, rule, slot, depth);
+}
+
+static gboolean
+add_phrases(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot slot, int depth)
+{
+	if (!cJSON_IsArray(arr) || !arr->child) {
+		etq_fail(c, path, "must be a non-empty list of phrases");
+		return FALSE;
+	}
+	int i = 0;
+	for (const cJSON *e = arr->child; e; e = e->next, i++) {
+		if (cJSON_IsString(e) && e->valuestring[0] != '@' && strcmp(e->valuestring, "<link>") != 0 &&
+		    etq_phrase_problem(e->valuestring) == NULL) {
+			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, e->valuestring));
+			continue;
+		}
+		char *p = g_strdup_printf("%s/%d", path, i);
+		gboolean ok = cJSON_IsString(e);
+		if (!ok)
+			etq_fail(c, p, "a phrase must be a text");
+		else
+			ok = add_phrase_entry(c, e->valuestring, p, rule, slot, depth);
+		g_free(p);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- patterns ---- */
+
+static EtqPattern *
+compile_regex(EtqLoad *c, const char *path, const char *re)
+{
+	char *error = NULL;
+	EtqPattern *rx = etq_pattern_new(re, &error);
+	if (!rx) {
+		etq_fail(c, path, "%s", error);
+		g_free(error);
+	}
+	return rx;
+}
+
+/* ---- examples ---- */
+
+static void
+example_free(gpointer p)
+{
+	EtqExample *e = p;
+	g_free(e->text);
+	g_free(e->peer);
+	g_free(e->path);
+	g_free(e);
+}
+
+static gboolean
+parse_example(EtqLoad *c, const cJSON *j, const char *path, const EtqRule *rule, EtqExample *ex)
+{
+	static const char *const keys[] = { "text", "dir", "chat", "known", "peer", NULL };
+	ex->ev.dir = rule->dirs & DIR_OUT ? ETQ_DIR_OUT : ETQ_DIR_IN;
+	ex->ev.chat = rule->chats & CHAT_IM ? ETQ_CHAT_IM : ETQ_CHAT_GROUP;
+	ex->ev.known = ETQ_KNOWN_NO;
+	ex->peer = g_strdup("pat");
+	ex->path = g_strdup(path);
+	const cJSON *text = j;
+	if (cJSON_IsObject(j)) {
+		if (!etq_check_keys(c, j, path, keys))
+			return FALSE;
+		text = cJSON_GetObjectItemCaseSensitive(j, "text");
+		const cJSON *dir = cJSON_GetObjectItemCaseSensitive(j, "dir");
+		const cJSON *chat = cJSON_GetObjectItemCaseSensitive(j, "chat");
+		const cJSON *known = cJSON_GetObjectItemCaseSensitive(j, "known");
+		const cJSON *peer = cJSON_GetObjectItemCaseSensitive(j, "peer");
+		if (cJSON_IsString(dir))
+			ex->ev.dir = strcmp(dir->valuestring, "in") == 0 ? ETQ_DIR_IN : ETQ_DIR_OUT;
+		if (cJSON_IsString(chat))
+			ex->ev.chat = strcmp(chat->valuestring, "group") == 0 ? ETQ_CHAT_GROUP : ETQ_CHAT_IM;
+		if (cJSON_IsBool(known))
+			ex->ev.known = cJSON_IsTrue(known) ? ETQ_KNOWN_YES : ETQ_KNOWN_NO;
+		if (cJSON_IsString(peer)) {
+			g_free(ex->peer);
+			ex->peer = g_strdup(peer->valuestring);
+		}
+	}
+	if (!cJSON_IsString(text)) {
+		etq_fail(c, path, "an example is a text or an object with \"text\"");
+		return FALSE;
+	}
+	ex->text = g_strdup(text->valuestring);
+	ex->ev.text = ex->text;
+	ex->ev.peer = ex->peer;
+	ex->ev.me = "alex";
+	return TRUE;
+}
+
+static gboolean
+parse_examples(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, GPtrArray **out)
+{
+	*out = g_ptr_array_new_with_free_func(example_free);
+	if (!arr && rule->detector)
+		return TRUE;
+	if (!cJSON_IsArray(arr) || !arr->child) {
+		etq_fail(c, path, "every rule needs a non-empty list \"%s\"", strrchr(path, '/') + 1);
+		return FALSE;
+	}
+	int i = 0;
+	for (const cJSON *e = arr->child; e; e = e->next, i++) {
+		char *p = g_strdup_printf("%s/%d", path, i);
+		EtqExample *ex = g_new0(EtqExample, 1);
+		gboolean ok = parse_example(c, e, p, rule, ex);
+		g_free(p);
+		g_ptr_array_add(*out, ex);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- rules ---- */
+
+void
+etq_rule_free(gpointer p)
+{
+	EtqRule *r = p;
+	g_free(r->id);
+	g_free(r->category);
+	for (int s = 0; s < N_SLOTS; s++)
+		g_ptr_array_unref(r->phrases[s]);
+	etq_pattern_free(r->regex);
+	etq_l10n_clear(&r->message);
+	etq_l10n_clear(&r->suggestion);
+	if (r->examples)
+		g_ptr_array_unref(r->examples);
+	if (r->counterexamples)
+		g_ptr_array_unref(r->counterexamples);
+	g_free(r);
+}
+
+static gboolean
+parse_choice(EtqLoad *c, const cJSON *obj, const char *key, const char *path,
+             const char *const *names, const guint8 *values, guint8 dflt, guint8 *out)
+{
+	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*out = dflt;
+	if (!j)
+		return TRUE;
+	int i = cJSON_IsString(j) ? etq_index_of(names, j->valuestring) : -1;
+	if (i < 0) {
+		char *p = g_strdup_printf("%s/%s", path, key);
+		etq_fail(c, p, "\"%s\" must be one of %s|%s|%s", key, names[0], names[1], names[2]);
+		g_free(p);
+		return FALSE;
+	}
+	*out = values[i];
+	return TRUE;
+}
+
+static gboolean
+parse_when(EtqLoad *c, const cJSON *when, const char *path, EtqRule *rule)
+{
+	memset(rule->when, -1, sizeof rule->when);
+	if (!when)
+		return TRUE;
+	if (!cJSON_IsObject(when)) {
+		etq_fail(c, path, "\"when\" must be an object");
+		return FALSE;
+	}
+	for (const cJSON *e = when->child; e; e = e->next) {
+		int w = etq_index_of(when_names, e->string);
+		char *p = g_strdup_printf("%s/%s", path, e->string);
+		gboolean ok = w >= 0 && cJSON_IsBool(e);
+		if (w < 0)
+			etq_fail(c, p, "unknown condition \"%s\"", e->string);
+		else if (!ok)
+			etq_fail(c, p, "condition \"%s\" must be true or false", e->string);
+		else
+			rule->when[w] = cJSON_IsTrue(e);
+		g_free(p);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_detector(EtqLoad *c, const cJSON *j, const char *path, EtqRule *rule)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detector");
+	const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
+	rule->params[0] = 5, rule->params[1] = 3, rule->params[2] = 600;
+	if (!d)
+		return TRUE;
+	char *p = g_strdup_printf("%s/detector", path);
+	int i = cJSON_IsString(d) ? etq_index_of(detector_names, d->valuestring) : -1;
+	if (i <= 0)
+		etq_fail(c, p, "detector must be unanswered, over-engagement or cross-post");
+	g_free(p);
+	if (i <= 0)
+		return FALSE;
+	rule->detector = i;
+	if (params && !cJSON_IsObject(params)) {
+		char *pp = g_strdup_printf("%s/params", path);
+		etq_fail(c, pp, "params must be an object");
+		g_free(pp);
+		return FALSE;
+	}
+	static const char *const param_names[] = { "min_words", "conversations", "window", NULL };
+	for (const cJSON *e = params ? params->child : NULL; e; e = e->next) {
+		int k = etq_index_of(param_names, e->string);
+		char *pp = g_strdup_printf("%s/params/%s", path, e->string);
+		gboolean ok = k >= 0 && cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 1e7;
+		if (!ok)
+			etq_fail(c, pp, "params are min_words, conversations and window, whole numbers from 1");
+		else
+			rule->params[k] = (gint64)e->valuedouble;
+		g_free(pp);
+		if (!ok)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_slots(EtqLoad *c, const cJSON *j, const char *path, EtqRule *rule)
+{
+	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless" };
+	gboolean ok = TRUE;
+	for (int s = 0; s < N_SLOTS; s++) {
+		rule->phrases[s] = g_ptr_array_new();
+		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, slot_names[s]);
+		if (!arr)
+			continue;
+		char *p = g_strdup_printf("%s/%s", path, slot_names[s]);
+		ok &= add_phrases(c, arr, p, rule, s, 0);
+		g_free(p);
+	}
+	const cJSON *re = cJSON_GetObjectItemCaseSensitive(j, "regex");
+	if (re) {
+		char *p = g_strdup_printf("%s/regex", path);
+		if (!cJSON_IsString(re))
+			etq_fail(c, p, "regex must be a text");
+		else
+			rule->regex = compile_regex(c, p, re->valuestring);
+		ok &= rule->regex != NULL;
+		g_free(p);
+	}
+	return ok;
+}
+
+static EtqRule *
+parse_rule(EtqLoad *c, const cJSON *j, const char *path)
+{
+	static const char *const keys[] = { "id", "category", "severity", "dir", "chat", "match",
+		"regex", "also", "unless", "when", "detector", "params", "message", "suggestion",
+		"examples", "counterexamples", NULL };
+	static const char *const dirs[] = { "in", "out", "any", NULL };
+	static const guint8 dir_v[] = { DIR_IN, DIR_OUT, DIR_IN | DIR_OUT };
+	static const char *const chats[] = { "im", "group", "any", NULL };
+	static const guint8 chat_v[] = { CHAT_IM, CHAT_GROUP, CHAT_IM | CHAT_GROUP };
+	static const char *const sev[] = { "hint", "warn", NULL };
+
+	if (!cJSON_IsObject(j)) {
+		etq_fail(c, path, "a rule must be an object");
+		return NULL;
+	}
+	if (!etq_check_keys(c, j, path, keys))
+		return NULL;
+	EtqRule *rule = g_new0(EtqRule, 1);
+	rule->lang = c->lang;
+	rule->file = g_intern_string(c->file);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(j, "category");
+	const cJSON *severity = cJSON_GetObjectItemCaseSensitive(j, "severity");
+	char *p = NULL;
+	gboolean ok = TRUE;
+	if (!cJSON_IsString(id) || !*id->valuestring)
+		ok = FALSE, etq_fail(c, path, "rule without an \"id\"");
+	else
+		rule->id = g_strdup(id->valuestring);
+	p = g_strdup_printf("%s/category", path);
+	if (!cJSON_IsString(cat) || !valid_category(cat->valuestring))
+		ok = FALSE, etq_fail(c, p, "unknown category \"%s\"", cJSON_IsString(cat) ? cat->valuestring : "");
+	else
+		rule->category = g_strdup(cat->valuestring);
+	g_free(p);
+	p = g_strdup_printf("%s/severity", path);
+	int s = cJSON_IsString(severity) ? etq_index_of(sev, severity->valuestring) : -1;
+	if (s < 0)
+		ok = FALSE, etq_fail(c, p, "severity must be warn or hint");
+	rule->severity = s == 1 ? ETQ_SEVERITY_WARN : ETQ_SEVERITY_HINT;
+	g_free(p);
+	ok = ok && parse_choice(c, j, "dir", path, dirs, dir_v, DIR_OUT, &rule->dirs)
+	        && parse_choice(c, j, "chat", path, chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
+	ok = ok && parse_detector(c, j, path, rule);
+	ok = ok && parse_slots(c, j, path, rule);
+	p = g_strdup_printf("%s/when", path);
+	ok = ok && parse_when(c, cJSON_GetObjectItemCaseSensitive(j, "when"), p, rule);
+	g_free(p);
+	if (ok && !rule->detector && !rule->regex && rule->phrases[SLOT_MATCH]->len == 0 &&
+	    !rule->flags[SLOT_MATCH])
+		ok = FALSE, etq_fail(c, path, "a rule needs \"match\", \"regex\" or \"detector\"");
+	p = g_strdup_printf("%s/message", path);
+	ok = ok && etq_l10n_parse(c, cJSON_GetObjectItemCaseSensitive(j, "message"), p, &rule->message);
+	g_free(p);
+	const cJSON *sugg = cJSON_GetObjectItemCaseSensitive(j, "suggestion");
+	p = g_strdup_printf("%s/suggestion", path);
+	ok = ok && (!sugg || etq_l10n_parse(c, sugg, p, &rule->suggestion));
+	g_free(p);
+	p = g_strdup_printf("%s/examples", path);
+	ok = ok && parse_examples(c, cJSON_GetObjectItemCaseSensitive(j, "examples"), p, rule, &rule->examples);
+	g_free(p);
+	p = g_strdup_printf("%s/counterexamples", path);
+	ok = ok && parse_examples(c, cJSON_GetObjectItemCaseSensitive(j, "counterexamples"), p, rule,
+	                          &rule->counterexamples);
+	g_free(p);
+	if (!ok) {
+		for (int k = 0; k < N_SLOTS; k++)
+			if (!rule->phrases[k])
+				rule->phrases[k] = g_ptr_array_new();
+		etq_rule_free(rule);
+		return NULL;
+	}
+	return rule;
+}
+
+/* Parses the "rules" of one file into set; FALSE (and nothing added) on any error. */
+gboolean
+etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
+{
+	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(root, "language");
+	c->lang = cJSON_IsString(lang) ? etq_lang_index(lang->valuestring) : -2;
+	if (c->lang == -2) {
+		etq_fail(c, "language", "\"language\" must be en, de, it, nb or *");
+		return FALSE;
+	}
+	c->lists = cJSON_GetObjectItemCaseSensitive(root, "lists");
+	c->strings = set->strings;
+	g_clear_pointer(&c->expanded, g_hash_table_destroy);
+	c->expanded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, expanded_free);
+	if (c->lists && !cJSON_IsObject(c->lists)) {
+		etq_fail(c, "lists", "\"lists\" must be an object of phrase lists");
+		return FALSE;
+	}
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
+	if (!cJSON_IsArray(rules)) {
+		etq_fail(c, "rules", "\"rules\" must be a list of rules");
+		return FALSE;
+	}
+	GPtrArray *parsed = g_ptr_array_new_with_free_func(etq_rule_free);
+	guint before = c->n_errors;
+	int i = 0;
+	for (const cJSON *r = rules->child; r; r = r->next, i++) {
+		char *path = g_strdup_printf("rules/%d", i);
+		EtqRule *rule = parse_rule(c, r, path);
+		if (rule && (g_hash_table_contains(ids, rule->id))) {
+			etq_fail(c, path, "rule id \"%s\" is used twice", rule->id);
+			etq_rule_free(rule);
+			rule = NULL;
+		}
+		if (rule) {
+			g_hash_table_add(ids, rule->id);
+			rule->set = set;
+			g_ptr_array_add(parsed, rule);
+		}
+		g_free(path);
+	}
+	gboolean ok = c->n_errors == before;
+	if (ok) {
+		g_ptr_array_extend_and_steal(set->rules, parsed);
+	} else {
+		for (guint k = 0; k < parsed->len; k++)
+			g_hash_table_remove(ids, ((EtqRule *)g_ptr_array_index(parsed, k))->id);
+		g_ptr_array_unref(parsed);
+	}
+	return ok;
+}
+
