@@ -17,7 +17,7 @@
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
-FUZZ_DEPS    := clang libclang-rt-14-dev pkg-config libglib2.0-dev libcjson-dev libpcre2-dev
+FUZZ_DEPS    := clang libclang-rt-14-dev libpcre2-dev
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_NAMES   := event-line rules-load event-seq
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz-%)
@@ -37,7 +37,7 @@ ASAN_BINS    := $(ASAN_DIR)/etiquette-check $(ASAN_DIR)/test-core $(ASAN_DIR)/sc
 
 .PHONY: fuzz fuzz-check fuzz-build fuzz-deps asan-build asan-test hostile longrun
 
-fuzz-deps:
+fuzz-deps: deps
 	@sh mk/deps.sh $(FUZZ_DEPS)
 
 # A fresh make after installing, so that pkg-config sees the new packages.
@@ -69,7 +69,7 @@ longrun: all
 
 # ---- the sanitizer build ----
 
-asan-build: deps fuzz-deps
+asan-build: fuzz-deps
 	@$(MAKE) --no-print-directory $(ASAN_BINS)
 
 asan-test: asan-build
