@@ -354,7 +354,8 @@ toggle(EtqRules *rules, char **names, gboolean on)
 int
 main(int argc, char **argv)
 {
-	char *format = NULL, **dirs = NULL, **enable = NULL, **disable = NULL;
+	g_autofree char *format = NULL;
+	g_auto(GStrv) dirs = NULL, enable = NULL, disable = NULL;
 	gboolean do_validate = FALSE, do_list = FALSE;
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format: json (default) or text", "json|text" },
@@ -408,9 +409,5 @@ main(int argc, char **argv)
 	g_free(fallback[0]);
 	g_ptr_array_unref(errors);
 	etq_rules_free(rules);
-	g_strfreev(dirs);
-	g_strfreev(enable);
-	g_strfreev(disable);
-	g_free(format);
 	return status;
 }

@@ -189,7 +189,8 @@ etq_pattern_new(const char *re, char **error)
 	int code;
 	PCRE2_SIZE offset;
 	pcre2_code *compiled = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
-	                                     PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP, &code, &offset, NULL);
+	                                     PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C,
+	                                     &code, &offset, NULL);
 	if (!compiled) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(code, msg, sizeof msg);

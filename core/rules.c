@@ -186,6 +186,7 @@ load_set_dir(EtqRules *rules, const char *dir, GPtrArray *errors, guint *n_error
 		return FALSE;
 	GHashTable *ids = ids_except(rules, set->name);
 	GPtrArray *names = etq_sorted_entries(dir);
+	guint errors_before = *n_errors;
 	for (guint i = 0; i < names->len; i++) {
 		const char *n = g_ptr_array_index(names, i);
 		if (!g_str_has_suffix(n, ".json") || strcmp(n, "set.json") == 0)
@@ -196,6 +197,11 @@ load_set_dir(EtqRules *rules, const char *dir, GPtrArray *errors, guint *n_error
 	}
 	g_ptr_array_unref(names);
 	g_hash_table_destroy(ids);
+	/* A set whose every file is broken does not replace one that works. */
+	if (set->rules->len == 0 && *n_errors > errors_before && etq_rules_find_set(rules, set->name)) {
+		set_free(set);
+		return FALSE;
+	}
 	install_set(rules, set);
 	return TRUE;
 }

@@ -21,19 +21,19 @@ fires(EtqRules *rules, const EtqRule *rule, const EtqEvent *ev)
 	return hit;
 }
 
-/* Lines are looked up only for a failure: loading stays fast. */
+/* Lines are looked up only for a failure, each file read once per run. */
 static guint
-line_of(const char *file, const char *path)
+line_of(GHashTable *texts, const char *file, const char *path)
 {
-	char *text = NULL;
-	guint line = g_file_get_contents(file, &text, NULL, NULL) ? etq_json_line(text, path) : 0;
-	g_free(text);
-	return line;
+	char *text = g_hash_table_lookup(texts, file);
+	if (!text && g_file_get_contents(file, &text, NULL, NULL))
+		g_hash_table_insert(texts, (gpointer)file, text);
+	return text ? etq_json_line(text, path) : 0;
 }
 
 static guint
 run_examples(EtqRules *rules, const EtqRule *rule, GPtrArray *examples, gboolean want,
-             GPtrArray *errors)
+             GPtrArray *errors, GHashTable *texts)
 {
 	guint failures = 0;
 	for (guint i = 0; examples && i < examples->len; i++) {
@@ -43,7 +43,7 @@ run_examples(EtqRules *rules, const EtqRule *rule, GPtrArray *examples, gboolean
 		failures++;
 		if (errors)
 			g_ptr_array_add(errors, g_strdup_printf("%s:%u: rule %s %s \"%s\" (language %s)",
-			                rule->file, line_of(rule->file, ex->path), rule->id, want ? "does not fire on its example" :
+			                rule->file, line_of(texts, rule->file, ex->path), rule->id, want ? "does not fire on its example" :
 			                "fires on its counterexample", ex->text,
 			                etq_rules_language(rules, ex->text)));
 	}
@@ -55,10 +55,12 @@ etq_rules_self_test(EtqRules *rules, GPtrArray *errors)
 {
 	guint failures = 0;
 	etq_rules_prepare(rules);
+	GHashTable *texts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
-		failures += run_examples(rules, rule, rule->examples, TRUE, errors);
-		failures += run_examples(rules, rule, rule->counterexamples, FALSE, errors);
+		failures += run_examples(rules, rule, rule->examples, TRUE, errors, texts);
+		failures += run_examples(rules, rule, rule->counterexamples, FALSE, errors, texts);
 	}
+	g_hash_table_destroy(texts);
 	return failures;
 }

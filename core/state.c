@@ -84,6 +84,19 @@ conv_drop(EtqState *st, Conv *c)
 	g_hash_table_remove(st->convs, c->name);
 }
 
+/* The least recently active conversation, preferring one without a pending
+ * question: forgetting a conversation must not silently drop its reminder
+ * while a quieter one could go instead. The search is bounded. */
+static Conv *
+eviction_candidate(EtqState *st)
+{
+	guint looked = 0;
+	for (GList *l = st->lru.tail; l && looked < 64; l = l->prev, looked++)
+		if (!((Conv *)l->data)->pending)
+			return l->data;
+	return g_queue_peek_tail(&st->lru);
+}
+
 static const char *
 conv_name(const EtqEvent *ev)
 {
@@ -108,7 +121,7 @@ conv_get(EtqState *st, const char *name, gboolean create)
 	if (!create)
 		return NULL;
 	while (g_queue_get_length(&st->lru) >= MAX(st->config.max_conversations, 1))
-		conv_drop(st, g_queue_peek_tail(&st->lru));
+		conv_drop(st, eviction_candidate(st));
 	c = g_new0(Conv, 1);
 	c->name = g_strdup(name);
 	c->deadline = -1;

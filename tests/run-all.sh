@@ -37,6 +37,7 @@ suite i18n sh tests/i18n/run.sh
 [ -f tests/fuzz/run.sh ] && suite fuzz sh tests/fuzz/run.sh
 [ -f tests/install/run.sh ] && suite install sh tests/install/run.sh
 [ -f tests/hostile/run.sh ] && suite hostile sh tests/hostile/run.sh
+[ -f tests/fuzz/asan.sh ] && suite asan sh tests/fuzz/asan.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -174,6 +174,34 @@ test_bounded_pattern(void)
 	remove_folder(dir, "slow.json");
 }
 
+/* A broken override (every file of it broken) keeps the working set. */
+static void
+test_broken_override(void)
+{
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
+	char *set_dir = g_build_filename(dir, "basic", NULL);
+	g_mkdir(set_dir, 0700);
+	char *head = g_build_filename(set_dir, "set.json", NULL), *file = g_build_filename(set_dir, "en.json", NULL);
+	g_assert_true(g_file_set_contents(head, "{\"name\": \"basic\", \"description\": \"mine\"}", -1, NULL));
+	g_assert_true(g_file_set_contents(file, "{\"language\": \"en\", \"rules\": [", -1, NULL));
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	etq_rules_load_dir(rules, FIXTURES, errors);
+	etq_rules_load_dir(rules, dir, errors);
+	g_assert_cmpuint(errors->len, ==, 1);
+	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "basic")), ==, 7);
+	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+	g_unlink(file);
+	g_unlink(head);
+	g_rmdir(set_dir);
+	g_rmdir(dir);
+	g_free(file);
+	g_free(head);
+	g_free(set_dir);
+	g_free(dir);
+}
+
 /* A user's folder overrides a shipped set of the same name. */
 static void
 test_override(void)
@@ -448,6 +476,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/load/catastrophic-pattern", test_catastrophic_pattern);
 	g_test_add_func("/core/load/override", test_override);
 	g_test_add_func("/core/load/bounded-pattern", test_bounded_pattern);
+	g_test_add_func("/core/load/broken-override", test_broken_override);
 	T("text/cold-ask", test_cold_ask);
 	T("text/span-and-prefix", test_span_and_prefix);
 	T("text/public-ask", test_public_ask);
