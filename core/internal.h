@@ -119,7 +119,8 @@ EtqMatcher *etq_matcher_build(EtqRules *rules);
 void etq_matcher_free(EtqMatcher *m);
 void etq_match_init(EtqMatch *mt);
 void etq_match_clear(EtqMatch *mt);
-void etq_matcher_run(const EtqMatcher *m, const EtqText *text, EtqMatch *mt);
+/* Not const: it remembers the words it has seen. */
+void etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt);
 /* Does phrase `phrase` belong to slot of rule? */
 gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot);
 gboolean etq_matcher_is_stopword(const EtqMatcher *m, const char *norm);

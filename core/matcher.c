@@ -45,17 +45,25 @@ struct EtqMatcher {
 	GHashTable *prefixes;  /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
 	GByteArray *stop_langs; /* sym -> bit mask of languages using it as a stopword */
 	guint n_rules;
-	/* Words seen in messages -> their symbols: one lookup per word instead
-	 * of one for the word and one for its prefixes. Bounded; cleared when full. */
-	GHashTable *seen;
+	/* Words seen in messages -> their symbols: one probe per word instead of
+	 * a lookup for the word and one for its prefixes. An open-addressing
+	 * table that knows each word's length; emptied when it fills up. */
+	struct SeenWord *seen;
+	guint seen_used;
 };
 
-typedef struct {
+typedef struct SeenWord {
+	char *word;        /* NULL: empty slot */
+	guint32 hash;
+	guint len;
 	guint n;
 	guint syms[MAX_SYMS];
-} WordSyms;
+} SeenWord;
 
-#define MAX_SEEN 16384
+#define SEEN_SLOTS 16384 /* a power of two */
+#define SEEN_MAX (SEEN_SLOTS / 2)
+
+static void seen_clear(EtqMatcher *m);
 
 static guint
 intern(EtqMatcher *m, const char *key)
@@ -300,7 +308,7 @@ etq_matcher_build(EtqRules *rules)
 	m->by_first = g_ptr_array_new_with_free_func(free_first);
 	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_prefix_list);
 	m->stop_langs = g_byte_array_new();
-	m->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	m->seen = g_new0(SeenWord, SEEN_SLOTS);
 	m->n_rules = rules->all_rules->len;
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
@@ -312,6 +320,14 @@ etq_matcher_build(EtqRules *rules)
 		if (rules->profiles[l])
 			add_profile(m, l, rules->profiles[l]);
 	return m;
+}
+
+static void
+seen_clear(EtqMatcher *m)
+{
+	for (guint i = 0; i < SEEN_SLOTS; i++)
+		g_clear_pointer(&m->seen[i].word, g_free);
+	m->seen_used = 0;
 }
 
 void
@@ -326,7 +342,8 @@ etq_matcher_free(EtqMatcher *m)
 	g_ptr_array_free(m->by_first, TRUE);
 	g_hash_table_destroy(m->prefixes);
 	g_byte_array_free(m->stop_langs, TRUE);
-	g_hash_table_destroy(m->seen);
+	seen_clear(m);
+	g_free(m->seen);
 	g_free(m);
 }
 
@@ -390,20 +407,36 @@ lookup_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
 	return n;
 }
 
-static guint
-token_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
+static guint32
+word_hash(const char *w, guint len)
 {
-	const WordSyms *known = g_hash_table_lookup(m->seen, norm);
-	if (!known) {
-		WordSyms *w = g_new(WordSyms, 1);
-		w->n = lookup_symbols(m, norm, len, w->syms);
-		if (g_hash_table_size(m->seen) >= MAX_SEEN)
-			g_hash_table_remove_all(m->seen);
-		g_hash_table_insert(m->seen, g_strdup(norm), w);
-		known = w;
+	guint32 h = 2166136261u; /* FNV-1a */
+	for (guint i = 0; i < len; i++)
+		h = (h ^ (guchar)w[i]) * 16777619u;
+	return h;
+}
+
+static guint
+token_symbols(EtqMatcher *m, const char *norm, guint len, guint *syms)
+{
+	guint32 h = word_hash(norm, len);
+	guint i = h & (SEEN_SLOTS - 1);
+	SeenWord *w;
+	for (w = &m->seen[i]; w->word; w = &m->seen[i = (i + 1) & (SEEN_SLOTS - 1)])
+		if (w->hash == h && w->len == len && memcmp(w->word, norm, len) == 0)
+			goto found;
+	if (m->seen_used >= SEEN_MAX) { /* full: start again */
+		seen_clear(m);
+		w = &m->seen[h & (SEEN_SLOTS - 1)];
 	}
-	memcpy(syms, known->syms, known->n * sizeof *syms);
-	return known->n;
+	w->word = g_strndup(norm, len);
+	w->hash = h;
+	w->len = len;
+	w->n = lookup_symbols(m, norm, len, w->syms);
+	m->seen_used++;
+found:
+	memcpy(syms, w->syms, w->n * sizeof *syms);
+	return w->n;
 }
 
 static gboolean
@@ -489,7 +522,7 @@ try_phrases(const EtqMatcher *m, const EtqText *text, guint (*syms)[MAX_SYMS], c
 }
 
 void
-etq_matcher_run(const EtqMatcher *m, const EtqText *text, EtqMatch *mt)
+etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 {
 	guint n = text->tokens->len;
 	reset(m, mt, n);
