@@ -39,7 +39,8 @@ typedef struct {
 struct EtqMatcher {
 	GHashTable *symbols;   /* "word" or "pre*" -> sym + 1 */
 	GHashTable *phrase_ids; /* phrase text (owned by the rules) -> phrase index + 1 */
-	GArray *pool;          /* the items of every phrase, one after the other */
+	guint *pool;           /* the items of every phrase, one after the other */
+	guint pool_len, pool_cap;
 	GArray *phrases;       /* Phrase */
 	GPtrArray *by_first;   /* sym -> FirstIndex */
 	GHashTable *prefixes;  /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
@@ -104,10 +105,20 @@ intern_prefix(EtqMatcher *m, const char *prefix)
 	return sym;
 }
 
+static void
+push(EtqMatcher *m, guint item)
+{
+	if (m->pool_len == m->pool_cap) {
+		m->pool_cap = MAX(m->pool_cap * 2, 4096);
+		m->pool = g_renew(guint, m->pool, m->pool_cap);
+	}
+	m->pool[m->pool_len++] = item;
+}
+
 /* The ASCII case of compile_items without allocating: words are runs of
  * letters and digits (apostrophes inside), lowercased, as in text.c. */
 static void
-compile_ascii_piece(EtqMatcher *m, const char *piece, gsize len, GArray *items)
+compile_ascii_piece(EtqMatcher *m, const char *piece, gsize len)
 {
 	gboolean prefix = piece[len - 1] == '*';
 	char word[128];
@@ -124,8 +135,7 @@ compile_ascii_piece(EtqMatcher *m, const char *piece, gsize len, GArray *items)
 		gboolean last = TRUE;
 		for (gsize j = i; j < len; j++)
 			last &= !g_ascii_isalnum(piece[j]);
-		guint sym = prefix && last ? intern_prefix(m, word) : intern(m, word);
-		g_array_append_val(items, sym);
+		push(m, prefix && last ? intern_prefix(m, word) : intern(m, word));
 	}
 }
 
@@ -140,11 +150,11 @@ is_ascii(const char *s)
 
 /* Phrase syntax (rules/README.md): words, `pre*` prefixes and `*` for any
  * one word; each piece is normalised like message text. */
+
 /* Appends the items of a phrase to m->pool. */
 static void
 compile_items(EtqMatcher *m, const char *phrase)
 {
-	GArray *items = m->pool;
 	if (is_ascii(phrase) && !strstr(phrase, "http") && !strstr(phrase, "www.")) {
 		for (const char *p = phrase; *p;) {
 			while (*p == ' ' || *p == '\t')
@@ -152,11 +162,10 @@ compile_items(EtqMatcher *m, const char *phrase)
 			const char *start = p;
 			while (*p && *p != ' ' && *p != '\t')
 				p++;
-			guint any = ANY;
 			if (p - start == 1 && *start == '*')
-				g_array_append_val(items, any);
+				push(m, ANY);
 			else if (p > start)
-				compile_ascii_piece(m, start, p - start, items);
+				compile_ascii_piece(m, start, p - start);
 		}
 		return;
 	}
@@ -165,10 +174,8 @@ compile_items(EtqMatcher *m, const char *phrase)
 		gsize len = strlen(*pc);
 		if (len == 0)
 			continue;
-		guint sym;
 		if (strcmp(*pc, "*") == 0) {
-			sym = ANY;
-			g_array_append_val(items, sym);
+			push(m, ANY);
 			continue;
 		}
 		gboolean prefix = (*pc)[len - 1] == '*';
@@ -179,8 +186,7 @@ compile_items(EtqMatcher *m, const char *phrase)
 		for (char **w = words; *w; w++) {
 			if (!**w)
 				continue;
-			sym = prefix && !w[1] ? intern_prefix(m, *w) : intern(m, *w);
-			g_array_append_val(items, sym);
+			push(m, prefix && !w[1] ? intern_prefix(m, *w) : intern(m, *w));
 		}
 		g_strfreev(words);
 		g_free(norm);
@@ -197,7 +203,7 @@ new_list(void)
 static void
 file_phrase(EtqMatcher *m, const Phrase *p, guint id)
 {
-	const guint *items = &g_array_index(m->pool, guint, p->items);
+	const guint *items = m->pool + p->items;
 	FirstIndex *fi = g_ptr_array_index(m->by_first, items[0]);
 	if (!fi) {
 		fi = g_new0(FirstIndex, 1);
@@ -236,13 +242,13 @@ add_phrase(EtqMatcher *m, const char *phrase, guint owner, EtqSlot slot)
 		g_array_append_val(p->more, member);
 		return;
 	}
-	guint start = m->pool->len;
+	guint start = m->pool_len;
 	compile_items(m, phrase);
-	if (m->pool->len == start || g_array_index(m->pool, guint, start) == ANY) {
-		g_array_set_size(m->pool, start); /* refused by validation already */
+	if (m->pool_len == start || m->pool[start] == ANY) {
+		m->pool_len = start; /* refused by validation already */
 		return;
 	}
-	Phrase p = { .n = m->pool->len - start, .items = start, .member = member };
+	Phrase p = { .n = m->pool_len - start, .items = start, .member = member };
 	guint id = m->phrases->len;
 	g_array_append_val(m->phrases, p);
 	g_hash_table_insert(m->phrase_ids, (gpointer)phrase, GUINT_TO_POINTER(id + 1));
@@ -302,7 +308,6 @@ etq_matcher_build(EtqRules *rules)
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
 	m->symbols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	m->phrase_ids = g_hash_table_new(g_str_hash, g_str_equal);
-	m->pool = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->phrases = g_array_new(FALSE, FALSE, sizeof(Phrase));
 	g_array_set_clear_func(m->phrases, phrase_clear);
 	m->by_first = g_ptr_array_new_with_free_func(free_first);
@@ -337,7 +342,7 @@ etq_matcher_free(EtqMatcher *m)
 		return;
 	g_hash_table_destroy(m->symbols);
 	g_hash_table_destroy(m->phrase_ids);
-	g_array_free(m->pool, TRUE);
+	g_free(m->pool);
 	g_array_free(m->phrases, TRUE);
 	g_ptr_array_free(m->by_first, TRUE);
 	g_hash_table_destroy(m->prefixes);
@@ -503,7 +508,7 @@ try_phrases(const EtqMatcher *m, const EtqText *text, guint (*syms)[MAX_SYMS], c
 		const Phrase *p = &g_array_index(m->phrases, Phrase, pid);
 		if (i + p->n > n)
 			continue;
-		const guint *items = &g_array_index(m->pool, guint, p->items);
+		const guint *items = m->pool + p->items;
 		guint k = 1;
 		for (; k < p->n; k++) {
 			guint it = items[k];
