@@ -83,7 +83,7 @@ etq_normalise_word(GString *out, const char *word, gsize len)
 	for (gsize i = 0; i < len;) {
 		guchar b = word[i];
 		if (b < 0x80) {
-			g_string_append_c(out, g_ascii_tolower(b));
+			g_string_append_c(out, b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b);
 			i++;
 		} else if ((b == 0xC3) && i + 1 < len && (guchar)word[i + 1] >= 0x80 && (guchar)word[i + 1] < 0xC0) {
 			g_string_append(out, latin1_fold(0xC0 + ((guchar)word[i + 1] & 0x3F)));
@@ -160,6 +160,10 @@ scan_word(EtqText *t, const char *p, const char *end)
 {
 	const char *start = p;
 	while (p < end) {
+		if ((guchar)*p < 0x80 && g_ascii_isalnum(*p)) { /* the common case */
+			p++;
+			continue;
+		}
 		gunichar c = char_at(p, end);
 		if (is_word_char(c)) {
 			p = next_char(p, end);
@@ -201,6 +205,18 @@ etq_text_scan(EtqText *t, const char *text)
 	while (p < end) {
 		if (after_space && ((*p | 0x20) == 'h' || (*p | 0x20) == 'w') && starts_link(p, end)) {
 			p = scan_link(t, p, end);
+			continue;
+		}
+		if ((guchar)*p < 0x80) { /* ASCII without a call per byte */
+			guchar b = *p;
+			if (g_ascii_isalnum(b)) {
+				p = scan_word(t, p, end);
+				after_space = FALSE;
+				continue;
+			}
+			t->question_mark |= b == '?';
+			after_space = g_ascii_isspace(b) || b == '(' || b == '<' || b == '"';
+			p++;
 			continue;
 		}
 		gunichar c = char_at(p, end);
