@@ -69,6 +69,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include plugin/plugin.mk
+-include mk/plugin-hardening.mk
 -include po/po.mk
 -include mk/install.mk
 -include mk/demo.mk

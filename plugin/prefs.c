@@ -9,6 +9,12 @@
  *
  * warn_before_send and hints are read where they are used; the others are
  * pushed into the core by a callback, so every change acts at once.
+ *
+ * libpurple keeps them in prefs.xml, which may have been edited by hand or
+ * damaged: a preference of the wrong type there is kept as it is and read
+ * as FALSE / 0 / NULL (checking would stop without a word). Each one is put
+ * back to its default with a debug warning, and the numbers are held
+ * within the bounds the frame offers.
  */
 #include <string.h>
 
@@ -20,18 +26,59 @@
 #define PREF_OVER ETQP_PREFS "/over_engagement_count"
 #define PREF_RULES_DIR ETQP_PREFS "/rules_dir"
 
+/* The bounds of the numbers, as the frame offers them. */
+#define UNANSWERED_MIN 1
+#define UNANSWERED_MAX (7 * 24 * 3600)
+#define OVER_MIN 2
+#define OVER_MAX 1000
+
+/* A preference that exists with another type is removed (with what is
+ * below it), so that adding it again gives it its default. */
+static void retype(const char *path, PurplePrefType type)
+{
+	if (!purple_prefs_exists(path) || purple_prefs_get_type(path) == type)
+		return;
+	purple_debug_warning(ETQP_DEBUG, "preference %s has the wrong type (%d, not %d): "
+	                     "back to its default\n", path, purple_prefs_get_type(path), type);
+	purple_prefs_remove(path);
+}
+
+static void add_none(const char *path)
+{
+	retype(path, PURPLE_PREF_NONE);
+	purple_prefs_add_none(path);
+}
+
+static void add_bool(const char *path, gboolean value)
+{
+	retype(path, PURPLE_PREF_BOOLEAN);
+	purple_prefs_add_bool(path, value);
+}
+
+static void add_int(const char *path, int value)
+{
+	retype(path, PURPLE_PREF_INT);
+	purple_prefs_add_int(path, value);
+}
+
+static void add_string(const char *path, const char *value)
+{
+	retype(path, PURPLE_PREF_STRING);
+	purple_prefs_add_string(path, value);
+}
+
 /* Called once, when the plugin is probed. */
 void etqp_prefs_init(void)
 {
 	char *dir = g_build_filename(purple_user_dir(), "etiquette", NULL);
 
-	purple_prefs_add_none(ETQP_PREFS);
-	purple_prefs_add_none(ETQP_PREFS_RULESETS);
-	purple_prefs_add_bool(PREF_WARN, TRUE);
-	purple_prefs_add_bool(PREF_HINTS, TRUE);
-	purple_prefs_add_int(PREF_UNANSWERED, 600);
-	purple_prefs_add_int(PREF_OVER, 6);
-	purple_prefs_add_string(PREF_RULES_DIR, dir);
+	add_none(ETQP_PREFS);
+	add_none(ETQP_PREFS_RULESETS);
+	add_bool(PREF_WARN, TRUE);
+	add_bool(PREF_HINTS, TRUE);
+	add_int(PREF_UNANSWERED, 600);
+	add_int(PREF_OVER, 6);
+	add_string(PREF_RULES_DIR, dir);
 	g_free(dir);
 }
 
@@ -49,7 +96,7 @@ void etqp_prefs_add_rulesets(void)
 		const EtqRuleSet *set = etq_rules_get_set(etqp->rules, i);
 		char *path = ruleset_pref(etq_rule_set_name(set));
 
-		purple_prefs_add_bool(path, TRUE);
+		add_bool(path, TRUE);
 		g_free(path);
 	}
 }
@@ -71,8 +118,9 @@ void etqp_prefs_apply(void)
 void etqp_prefs_config(EtqConfig *config)
 {
 	etq_config_init(config);
-	config->unanswered_seconds = MAX(1, purple_prefs_get_int(PREF_UNANSWERED));
-	config->over_engagement_count = MAX(1, purple_prefs_get_int(PREF_OVER));
+	config->unanswered_seconds = CLAMP(purple_prefs_get_int(PREF_UNANSWERED),
+	                                   UNANSWERED_MIN, UNANSWERED_MAX);
+	config->over_engagement_count = CLAMP(purple_prefs_get_int(PREF_OVER), OVER_MIN, OVER_MAX);
 }
 
 gboolean etqp_pref_bool(const char *name)
@@ -168,9 +216,11 @@ PurplePluginPrefFrame *etqp_prefs_frame(PurplePlugin *plugin)
 	add_pref(frame, PREF_WARN, _("Ask before sending a message that could come across badly"));
 	add_pref(frame, PREF_HINTS, _("Write hints into the conversation"));
 	add_int_pref(frame, PREF_UNANSWERED,
-	             _("Remind me of an unanswered question after (seconds)"), 1, 7 * 24 * 3600);
+	             _("Remind me of an unanswered question after (seconds)"),
+	             UNANSWERED_MIN, UNANSWERED_MAX);
 	add_int_pref(frame, PREF_OVER,
-	             _("Say I need not answer after this many messages in a row"), 2, 1000);
+	             _("Say I need not answer after this many messages in a row"),
+	             OVER_MIN, OVER_MAX);
 	add_pref(frame, PREF_RULES_DIR, _("Folder with my own rule sets"));
 	return frame;
 }

@@ -9,6 +9,11 @@
 
 static gint64 last_tick = -1;
 
+/* A deadline further away is waited for a day at a time: the tick finds
+ * nothing due and sets the timeout again. Keeps at * 1000 from overflowing
+ * whatever the core returns. */
+#define MAX_WAIT_MS ((gint64)24 * 3600 * 1000)
+
 static gboolean tick_cb(gpointer data)
 {
 	GPtrArray *findings;
@@ -43,7 +48,7 @@ void etqp_timers_stop(void)
  * the tick finds nothing due and the timeout is set again. */
 void etqp_timers_update(void)
 {
-	gint64 at, left_ms;
+	gint64 at, left_ms, now_ms;
 
 	if (etqp == NULL || etqp->state == NULL)
 		return;
@@ -54,7 +59,8 @@ void etqp_timers_update(void)
 	if (at < 0)
 		return;
 	etqp->timer_at = at;
-	left_ms = at * 1000 - g_get_monotonic_time() / 1000;
+	now_ms = g_get_monotonic_time() / 1000;
+	left_ms = at > (now_ms + MAX_WAIT_MS) / 1000 ? MAX_WAIT_MS : at * 1000 - now_ms;
 	if (at <= last_tick)
 		left_ms = 1000; /* due, yet the last tick left it: no busy loop */
 	if (left_ms > 1000)

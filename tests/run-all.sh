@@ -34,6 +34,8 @@ suite corpus build/score-corpus tests/corpus
 suite langid sh tests/langid/run.sh
 suite i18n sh tests/i18n/run.sh
 [ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh
+[ -f tests/plugin/asan.sh ] && suite plugin-asan sh tests/plugin/asan.sh
+[ -f tests/plugin/valgrind.sh ] && suite plugin-valgrind sh tests/plugin/valgrind.sh
 [ -f tests/fuzz/run.sh ] && suite fuzz sh tests/fuzz/run.sh
 [ -f tests/install/run.sh ] && suite install sh tests/install/run.sh
 [ -f tests/hostile/run.sh ] && suite hostile sh tests/hostile/run.sh

@@ -16,6 +16,11 @@
 #include <valgrind/memcheck.h>
 #include <time.h>
 
+#ifdef __SANITIZE_ADDRESS__
+/* From <sanitizer/allocator_interface.h>, which gcc does not install. */
+size_t __sanitizer_get_current_allocated_bytes(void);
+#endif
+
 #include <server.h>
 
 #include "harness.h"
@@ -69,19 +74,23 @@ static gboolean one_cycle(PurplePlugin *plugin, PurpleAccount *account, guint *h
 	return ok;
 }
 
-/* Bytes in use now: memcheck's count of every block, or malloc's. */
+/* Bytes in use now: memcheck's count of every block, AddressSanitizer's
+ * allocator's (it replaces malloc, so mallinfo2() would see nothing), or
+ * malloc's. */
 static size_t heap_in_use(gboolean valgrind)
 {
 	unsigned long leaked = 0, dubious = 0, reachable = 0, suppressed = 0;
-	struct mallinfo2 info;
 
 	if (valgrind) {
 		VALGRIND_DO_ADDED_LEAK_CHECK;
 		VALGRIND_COUNT_LEAKS(leaked, dubious, reachable, suppressed);
 		return leaked + dubious + reachable + suppressed;
 	}
-	info = mallinfo2();
-	return info.uordblks;
+#ifdef __SANITIZE_ADDRESS__
+	return __sanitizer_get_current_allocated_bytes();
+#else
+	return mallinfo2().uordblks;
+#endif
 }
 
 void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind)
@@ -123,6 +132,7 @@ void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind)
 		ircd_stop(&ircd);
 	}
 	ui_quit();
+	ui_check_user_dir(user_dir, NULL);
 	remove_tree(user_dir);
 	g_free(user_dir);
 }

@@ -7,6 +7,8 @@
  *   peer.c       the other people: raw IRC connections over GIO
  *   scenarios.c  the checks against the real server
  *   cycles.c     loading and unloading the plugin many times
+ *   scale.c      1,000 conversations at once
+ *   prefs.c      the plugin's preferences from a damaged prefs.xml
  *   pidgin.c     Edit in Pidgin: the text back in the input box (emulated)
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
  *   main.c       options, counts, the closing line
@@ -73,6 +75,11 @@ guint ui_count_writes(const char *conv, guint from, PurpleMessageFlags flags,
 /* Debug lines from index `from` on that contain `text`. */
 guint ui_count_debug(guint from, const char *text);
 
+/* Checks (one check line) that user_dir, after ui_quit(), holds only
+ * libpurple's own files and the test's own (`ours`, NULL-terminated, may be
+ * NULL): the plugin writes no file of its own. */
+gboolean ui_check_user_dir(const char *user_dir, const char *const *ours);
+
 PurplePlugin *ui_probe_plugin(const char *path);
 /* The plugin's stats hook: fills out[0..5], see etiquette-plugin.c. */
 gboolean ui_plugin_stats(PurplePlugin *plugin, guint out[6]);
@@ -113,7 +120,12 @@ typedef struct {
 	gboolean closed;
 } Peer;
 
+/* Connects and waits (5 s at most) for the server's welcome. */
 Peer *peer_connect(const char *nick, int port);
+/* Connects and registers without waiting; peer_ready() tells when welcomed
+ * (or closed). */
+Peer *peer_start(const char *nick, int port);
+gboolean peer_ready(Peer *peer);
 void peer_free(Peer *peer);
 void peer_send_raw(Peer *peer, const char *line);
 void peer_privmsg(Peer *peer, const char *target, const char *text);
@@ -129,5 +141,7 @@ void scenarios_run(const char *plugin_path);
 void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind);
 void pidgin_run(const char *plugin_path);
 void real_pidgin_run(const char *plugin_path, const char *screenshots);
+void scale_run(const char *plugin_path);
+void prefs_run(const char *plugin_path);
 
 #endif

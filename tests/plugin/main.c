@@ -4,6 +4,8 @@
  *   test-plugin [--plugin ...] --cycles N [--valgrind]          load/unload N times
  *   test-plugin [--plugin ...] --pidgin                         Edit in Pidgin (emulated)
  *   test-plugin [--plugin ...] --real-pidgin [--screenshots DIR] real Pidgin under Xvfb
+ *   test-plugin [--plugin ...] --scale                          1,000 conversations at once
+ *   test-plugin [--plugin ...] --prefs                          its preferences damaged
  *
  * Prints one line per check ("ok - ..." or "not ok - ...") and closes with
  * "N passed, N failed"; exits 1 if anything failed.
@@ -75,7 +77,8 @@ int main(int argc, char **argv)
 {
 	const char *plugin = "build/purple-etiquette.so";
 	guint cycles = 0;
-	gboolean valgrind = FALSE, pidgin = FALSE, real_pidgin = FALSE;
+	gboolean valgrind = FALSE, pidgin = FALSE, real_pidgin = FALSE, scale = FALSE,
+	         prefs = FALSE;
 	const char *screenshots = NULL;
 	int i;
 
@@ -90,11 +93,15 @@ int main(int argc, char **argv)
 			pidgin = TRUE;
 		else if (strcmp(argv[i], "--real-pidgin") == 0)
 			real_pidgin = TRUE;
+		else if (strcmp(argv[i], "--scale") == 0)
+			scale = TRUE;
+		else if (strcmp(argv[i], "--prefs") == 0)
+			prefs = TRUE;
 		else if (strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc)
 			screenshots = argv[++i];
 		else {
 			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --pidgin |\n"
-			        "       --real-pidgin [--screenshots DIR]]\n", argv[0]);
+			        "       --real-pidgin [--screenshots DIR] | --scale | --prefs]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -102,10 +109,16 @@ int main(int argc, char **argv)
 		real_pidgin_run(plugin, screenshots);
 	else if (pidgin)
 		pidgin_run(plugin);
+	else if (scale)
+		scale_run(plugin);
+	else if (prefs)
+		prefs_run(plugin);
 	else if (cycles > 0)
 		cycles_run(plugin, cycles, valgrind);
 	else
 		scenarios_run(plugin);
 	printf("%u passed, %u failed\n", n_passed, n_failed);
+	/* LeakSanitizer ends the process without flushing stdio */
+	fflush(stdout);
 	return n_failed > 0 ? 1 : 0;
 }

@@ -123,7 +123,7 @@ static gboolean welcomed(gpointer data)
 	return peer->welcome || peer->closed;
 }
 
-Peer *peer_connect(const char *nick, int port)
+Peer *peer_start(const char *nick, int port)
 {
 	GSocketClient *client = g_socket_client_new();
 	GError *error = NULL;
@@ -154,6 +154,18 @@ Peer *peer_connect(const char *nick, int port)
 	peer_send_raw(peer, line);
 	g_free(line);
 	read_next(peer);
+	return peer;
+}
+
+gboolean peer_ready(Peer *peer)
+{
+	return welcomed(peer);
+}
+
+Peer *peer_connect(const char *nick, int port)
+{
+	Peer *peer = peer_start(nick, port);
+
 	wait_until(welcomed, peer, 5000);
 	return peer;
 }

@@ -137,6 +137,7 @@ void pidgin_run(const char *plugin_path)
 		ircd_stop(&ircd);
 	}
 	ui_quit();
+	ui_check_user_dir(user_dir, NULL);
 	remove_tree(user_dir);
 	g_free(user_dir);
 	g_free(gtkconv);

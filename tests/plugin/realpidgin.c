@@ -197,7 +197,11 @@ static gboolean start_pidgin(Desk *d)
 {
 	char *config = g_build_filename(d->home, ".purple", NULL);
 	char *log = g_build_filename(d->home, "pidgin.log", NULL);
-	char *command = g_strdup_printf("exec pidgin -c '%s' -d >'%s' 2>&1", config, log);
+	/* ETQ_TEST_PIDGIN_ENV: VAR=value words for Pidgin alone, such as the
+	 * sanitizer runtimes an instrumented plugin needs (tests/plugin/asan.sh) */
+	const char *env = g_getenv("ETQ_TEST_PIDGIN_ENV");
+	char *command = g_strdup_printf("exec env %s pidgin -c '%s' -d >'%s' 2>&1",
+	                                env != NULL ? env : "", config, log);
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	gboolean ok = g_spawn_async(NULL, (char **)argv, d->env, G_SPAWN_DO_NOT_REAP_CHILD,
 	                            NULL, NULL, &d->pidgin, NULL);
@@ -327,6 +331,14 @@ out:
 	if (maria != NULL)
 		peer_free(maria);
 	stop(&d.pidgin);
+	if (d.home != NULL) {
+		/* Pidgin saves its files as it quits; plugins/ holds the test's link */
+		char *purple = g_build_filename(d.home, ".purple", NULL);
+		const char *const ours[] = { "plugins", NULL };
+
+		ui_check_user_dir(purple, ours);
+		g_free(purple);
+	}
 	stop(&d.xvfb);
 	if (d.xvfb_out > 0)
 		close(d.xvfb_out);

@@ -1,16 +1,33 @@
 #!/bin/sh
 # tests/plugin/run.sh — the plugin's test: build/test-plugin against a real
 # ngircd; Edit in an emulated Pidgin window, and in real Pidgin under Xvfb
-# when installed; 100 load/unload cycles in one process, then more under
-# valgrind memcheck (no memory error, no byte kept from one cycle to the
-# next). Builds nothing (make test and make test-plugin have built it).
+# when installed; 1,000 simultaneous conversations; the plugin's preferences
+# from a damaged prefs.xml; 100 load/unload cycles
+# in one process, then more under valgrind memcheck (no memory error, no
+# byte kept from one cycle to the next). Builds nothing (make test and make
+# test-plugin have built it).
 # Closes with "N passed, N failed"; exits 1 on any failure.
-# ETQ_TEST_VERBOSE=1 shows libpurple's debug output and every line the
-# peers receive (in the part's stderr).
+#
+# Every part runs with its own empty TMPDIR and HOME; afterwards both must
+# be empty again: the test removes what it made (ngircd's and libpurple's
+# folders), and the plugin writes no file of its own anywhere. The C parts
+# check the purple user dir itself (only libpurple's files in it).
+#
+# Variables (tests/plugin/asan.sh and valgrind.sh use them):
+#   ETQ_TEST_BIN      the test client        (build/test-plugin)
+#   ETQ_TEST_PLUGIN   the plugin             (build/purple-etiquette.so)
+#   ETQ_TEST_PARTS    which parts, of: scenarios pidgin real-pidgin scale prefs
+#                     cycles valgrind-cycles (all of them)
+#   ETQ_TEST_WRAP     a command put before the client, e.g. valgrind and its options
+#   ETQ_TEST_CYCLES, ETQ_TEST_VALGRIND_CYCLES   how many (100, 10)
+#   ETQ_TEST_VERBOSE=1 shows libpurple's debug output and every line the
+#   peers receive (in the part's stderr).
+# shellcheck disable=SC2086 # $ETQ_TEST_WRAP is split on purpose: a command and its options
 cd "$(dirname "$0")/../.." || exit 2
 
-BIN=build/test-plugin
-PLUGIN=build/purple-etiquette.so
+BIN=${ETQ_TEST_BIN:-build/test-plugin}
+PLUGIN=${ETQ_TEST_PLUGIN:-build/purple-etiquette.so}
+PARTS=${ETQ_TEST_PARTS:-scenarios pidgin real-pidgin scale prefs cycles valgrind-cycles}
 CYCLES=${ETQ_TEST_CYCLES:-100}
 VG_CYCLES=${ETQ_TEST_VALGRIND_CYCLES:-10}
 passed=0
@@ -27,12 +44,22 @@ for f in "$BIN" "$PLUGIN"; do
 	fi
 done
 
+wanted() {
+	case " $PARTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # Runs one part; adds its closing counts (a crash counts as one failure).
 part() {
 	name=$1
 	shift
 	echo "# $name"
-	TMPDIR=$tmp LANG=C LANGUAGE= LC_ALL=C "$@" >"$tmp/out" 2>"$tmp/err"
+	rm -rf "${tmp:?}/t" "${tmp:?}/home"
+	mkdir "$tmp/t" "$tmp/home"
+	# libpurple starts GStreamer (voice and video), which caches a registry
+	# in ~/.cache: that one goes elsewhere, so HOME must stay empty.
+	TMPDIR=$tmp/t HOME=$tmp/home GST_REGISTRY=$tmp/gst-registry.bin \
+		LANG=C LANGUAGE='' LC_ALL=C "$@" >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	grep -v '^[0-9]* passed, [0-9]* failed$' "$tmp/out"
 	counts=$(grep '^[0-9]* passed, [0-9]* failed$' "$tmp/out" | tail -n 1)
@@ -47,17 +74,30 @@ part() {
 	elif [ "$status" -ne 0 ]; then
 		tail -n 20 "$tmp/err"
 	fi
+	left=$(cd "$tmp" && find t home -mindepth 1 -maxdepth 3 2>/dev/null | head -n 10)
+	if [ -z "$left" ] || [ -n "$ETQ_TEST_KEEP" ]; then
+		echo "ok - $name: no file left behind in TMPDIR or HOME"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name: files left behind: $(echo "$left" | tr '\n' ' ')"
+		failed=$((failed + 1))
+	fi
 }
 
-part "against ngircd" "$BIN" --plugin "$PLUGIN"
-part "Edit in Pidgin (emulated window, real server)" "$BIN" --plugin "$PLUGIN" --pidgin
+wanted scenarios && part "against ngircd" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN"
+wanted pidgin && part "Edit in Pidgin (emulated window, real server)" \
+	$ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --pidgin
 # Real Pidgin under Xvfb, driven with xdotool (skipped without Xvfb, pidgin,
 # xdotool). ETQ_SCREENSHOTS=DIR also saves the dialog and a hint as PNGs.
-part "real Pidgin under Xvfb" "$BIN" --plugin "$PLUGIN" --real-pidgin \
-	${ETQ_SCREENSHOTS:+--screenshots "$ETQ_SCREENSHOTS"}
-part "load/unload x$CYCLES" "$BIN" --plugin "$PLUGIN" --cycles "$CYCLES"
+wanted real-pidgin && part "real Pidgin under Xvfb" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" \
+	--real-pidgin ${ETQ_SCREENSHOTS:+--screenshots "$ETQ_SCREENSHOTS"}
+wanted scale && part "1,000 conversations at once" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --scale
+wanted prefs && part "a damaged prefs.xml" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --prefs
+wanted cycles && part "load/unload x$CYCLES" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --cycles "$CYCLES"
 
-if command -v valgrind >/dev/null 2>&1; then
+if ! wanted valgrind-cycles; then
+	:
+elif command -v valgrind >/dev/null 2>&1; then
 	# libpurple and its loaders leak a little at start-up, once: the test
 	# compares what is in use between cycles instead. Exit 3 = a memory
 	# error anywhere. PURPLE_LEAKCHECK_HELP keeps the plugin mapped.

@@ -517,7 +517,8 @@ static void test_flood(void)
 {
 	const guint total = 5000, batch = 100;
 	guint wr = ui_writes->len, before[6], after[6], i, sent = 0, ok = 0;
-	guint want[2] = { wr, 0 };
+	guint want[2] = { wr, 0 }, requests = ui_requests->len, dbg = ui_debug->len, hints;
+	guint questions = total / 500;
 	gint64 start = g_get_monotonic_time();
 
 	stats(before);
@@ -553,6 +554,17 @@ static void test_flood(void)
 	check(after[0] <= before[0] + 1 && after[1] <= before[1] + 1 && after[2] == 0,
 	      "a flood: the plugin's memory stays bounded (conversations %u/%u, plugin %u/%u)",
 	      before[0], after[0], before[1], after[1]);
+	/* tom's 5,000 lines in a row earn one over-engagement hint; the ten
+	 * "alex, are you there?" are questions with a deadline (600 s), not hints */
+	hints = ui_count_writes(CHANNEL, wr, NOTE_FLAGS, NULL);
+	check(ui_requests->len == requests && ui_open_requests() == 0,
+	      "a flood: no question is asked about received lines");
+	check(hints <= 2 && hints == ui_count_debug(dbg, "finding ") &&
+	      findings_in(dbg, "over-engagement", CHANNEL) <= 1,
+	      "a flood: no hint storm (%u hints for %u lines, %u of them questions to alex)",
+	      hints, total, questions);
+	check(after[4] <= 1 && after[3] == 0,
+	      "a flood: at most one timer, no dialog (timers %u, dialogs %u)", after[4], after[3]);
 }
 
 /* ---- preferences ---- */
@@ -670,6 +682,28 @@ static void test_unload(void)
 		ui_answer(r, 1);
 }
 
+/* The account goes offline while a question is open; then the user says
+ * Send anyway: nothing can go out, so the text comes back instead. */
+static void test_offline(void)
+{
+	PurpleConversation *conv = im("lee");
+	guint first = w.lee->msgs->len, wr = ui_writes->len, s[6];
+	Request *r;
+
+	send_text(conv, "could you review my cv before friday?");
+	r = wait_request("lee", 2000);
+	if (!check(r != NULL, "before going offline: a question is open"))
+		return;
+	purple_account_disconnect(w.account);
+	ui_answer(r, 0);
+	run_for(QUIET_MS);
+	stats(s);
+	check(peer_count(w.lee, first, "alex", NULL) == 0 && s[2] == 0 && s[3] == 0,
+	      "offline, then Send anyway: nothing is sent, nothing stays held");
+	check(ui_count_writes("lee", wr, NOTE_FLAGS, "review my cv before friday") == 1,
+	      "...and the text is given back");
+}
+
 static void teardown(const char *user_dir)
 {
 	if (w.maria) peer_free(w.maria);
@@ -680,6 +714,12 @@ static void teardown(const char *user_dir)
 		purple_plugin_unload(w.plugin);
 	ui_quit();
 	ircd_stop(&w.ircd);
+	{
+		/* test_user_rules() made my-rules/ */
+		const char *const ours[] = { "my-rules", NULL };
+
+		ui_check_user_dir(user_dir, ours);
+	}
 	remove_tree(user_dir);
 }
 
@@ -705,6 +745,7 @@ void scenarios_run(const char *plugin_path)
 		test_user_rules(user_dir);
 		test_flood();
 		test_unload();
+		test_offline(); /* last: alex stays offline */
 	}
 	teardown(user_dir);
 	g_free(user_dir);

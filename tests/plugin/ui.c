@@ -313,6 +313,46 @@ void ui_quit(void)
 	g_ptr_array_unref(ui_debug);
 }
 
+/* What libpurple 2.x itself keeps in its user dir: accounts, buddy list,
+ * preferences, saved statuses, pounces, smileys, XMPP capabilities, TLS
+ * certificates, logs, buddy icons; and Pidgin: its smiley themes and
+ * keyboard accelerators. */
+static const char *const purple_own[] = {
+	"accounts.xml", "blist.xml", "prefs.xml", "status.xml", "pounces.xml",
+	"smileys.xml", "xmpp-caps.xml", "certificates", "logs", "icons",
+	"custom_smiley", "smileys", "accels", NULL
+};
+
+static gboolean listed(const char *const *names, const char *name)
+{
+	for (; names != NULL && *names != NULL; names++)
+		if (strcmp(*names, name) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+gboolean ui_check_user_dir(const char *user_dir, const char *const *ours)
+{
+	GDir *dir = g_dir_open(user_dir, 0, NULL);
+	GString *seen = g_string_new(NULL), *foreign = g_string_new(NULL);
+	const char *name;
+	gboolean ok;
+
+	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+		GString *to = listed(purple_own, name) || listed(ours, name) ? seen : foreign;
+
+		g_string_append_printf(to, " %s", name);
+	}
+	if (dir != NULL)
+		g_dir_close(dir);
+	ok = check(dir != NULL && foreign->len == 0,
+	           "the purple user dir holds only libpurple's files:%s%s%s",
+	           seen->str, foreign->len ? "; not libpurple's:" : "", foreign->str);
+	g_string_free(seen, TRUE);
+	g_string_free(foreign, TRUE);
+	return ok;
+}
+
 PurplePlugin *ui_probe_plugin(const char *path)
 {
 	char *abs = g_canonicalize_filename(path, NULL);

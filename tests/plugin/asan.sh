@@ -1,0 +1,145 @@
+#!/bin/sh
+# tests/plugin/asan.sh — the plugin's test on the AddressSanitizer and
+# UndefinedBehaviorSanitizer build (gcc -fsanitize=address,undefined, made
+# by mk/plugin-hardening.mk into build/asan-plugin/): the plugin and the
+# test client both instrumented, LeakSanitizer on at exit.
+#
+# Parts (tests/plugin/run.sh with ETQ_TEST_BIN, ETQ_TEST_PLUGIN, ETQ_TEST_PARTS):
+#   scenarios     the whole scenario suite against ngircd (5,000-line flood included)
+#   scale         1,000 conversations at once
+#   prefs         the plugin's preferences from a damaged prefs.xml
+#   pidgin        Edit in the emulated Pidgin window
+#   real-pidgin   the instrumented plugin inside real Pidgin under Xvfb (sanitizer
+#                 runtimes preloaded; no leak check there, GTK's own leaks drown it)
+#   cycles        load/unload cycles, the heap measured by ASan's allocator
+# After each part: no report of ASan, UBSan or LSan may exist. Reports go to
+# files (log_path), so one in a child process is found too. Leaks of libpurple,
+# GLib and D-Bus themselves are suppressed by tests/plugin/lsan.supp (each
+# suppression explained there); a canary plugin with a planted leak proves
+# that the suppressions do not hide a leak of ours.
+#
+# Prints "ok …"/"not ok …" lines and "N passed, N failed"; exits 1 on failure.
+# ETQ_NO_BUILD=1: do not run make (make plugin-asan-test has built it).
+# ETQ_ASAN_PARTS: a subset of the parts above.
+cd "$(dirname "$0")/../.." || exit 2
+
+DIR=build/asan-plugin
+PARTS=${ETQ_ASAN_PARTS:-scenarios scale prefs pidgin real-pidgin cycles}
+passed=0
+failed=0
+
+ok() {
+	echo "ok - $*"
+	passed=$((passed + 1))
+}
+not_ok() {
+	echo "not ok - $*"
+	failed=$((failed + 1))
+}
+
+if [ -z "$ETQ_NO_BUILD" ]; then
+	if ! make --no-print-directory -f Makefile -f mk/plugin-hardening.mk plugin-asan-build \
+		>/dev/null 2>build/asan-plugin-build.log; then
+		tail -n 30 build/asan-plugin-build.log
+		not_ok "the sanitizer build (make plugin-asan-build)"
+		echo "$passed passed, $failed failed"
+		exit 1
+	fi
+fi
+for f in $DIR/test-plugin $DIR/purple-etiquette.so $DIR/canary/purple-etiquette.so; do
+	if [ ! -e "$f" ]; then
+		not_ok "$f is missing (make plugin-asan-build)"
+		echo "$passed passed, $failed failed"
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/etq-plugin-asan.XXXXXX") || exit 2
+[ -n "$ETQ_ASAN_KEEP" ] && echo "# reports kept in $tmp"
+trap '[ -n "$ETQ_ASAN_KEEP" ] || rm -rf "$tmp"' EXIT INT TERM
+
+supp=$(pwd)/tests/plugin/lsan.supp
+# only ASan must come first; preloading libubsan too hangs Pidgin at start-up,
+# and the plugin loads it as it needs it
+runtimes=$(gcc -print-file-name=libasan.so)
+# G_SLICE=always-malloc: GLib's slices are plain malloc, so ASan sees each one.
+# PURPLE_LEAKCHECK_HELP: libpurple keeps the plugin mapped at exit, so a leak
+# report can name our functions. fast_unwind_on_malloc=0: GLib and libpurple
+# have no frame pointers; the slow unwinder gives whole stacks, which the
+# suppressions need to tell libpurple's leaks from ours.
+export G_SLICE=always-malloc G_DEBUG=gc-friendly PURPLE_LEAKCHECK_HELP=1
+
+# run_part NAME PLUGIN PARTS [VAR=value ...]: run.sh on the sanitizer build,
+# reports into $tmp/NAME/.
+run_part() {
+	name=$1 plugin=$2 parts=$3
+	shift 3
+	mkdir -p "$tmp/$name"
+	env ASAN_OPTIONS="exitcode=23:detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=40:log_path=$tmp/$name/asan" \
+		LSAN_OPTIONS="suppressions=$supp:print_suppressions=1" \
+		UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$tmp/$name/ubsan" \
+		ETQ_TEST_BIN=$DIR/test-plugin ETQ_TEST_PLUGIN="$plugin" ETQ_TEST_PARTS="$parts" \
+		ETQ_TEST_CYCLES="${ETQ_TEST_CYCLES:-30}" "$@" \
+		sh tests/plugin/run.sh >"$tmp/$name.out" 2>&1
+}
+
+# The report files of a part that hold an error. A file with nothing but
+# LeakSanitizer's list of the suppressions it used is no report.
+reports() {
+	grep -l -E 'ERROR: |runtime error|WARNING: ' "$tmp/$1"/*asan.* "$tmp/$1"/*ubsan.* 2>/dev/null
+}
+
+# How many leaks of libpurple and dbus-glib the suppressions covered.
+suppressed() {
+	cat "$tmp/$1"/asan.* 2>/dev/null |
+		awk '/Suppressions used/ { on = 1; next } on && $1 ~ /^[0-9]+$/ { n += $1 } END { print n + 0 }'
+}
+
+for part in $PARTS; do
+	echo "# $part (ASan, UBSan, LSan)"
+	start=$(date +%s)
+	if [ "$part" = real-pidgin ]; then
+		# Pidgin is not instrumented: ASan's runtime goes first; no leak check in
+		# GTK. The words go to Pidgin alone (tests/plugin/realpidgin.c).
+		run_part "$part" "$DIR/purple-etiquette.so" "$part" "ETQ_TEST_PIDGIN_ENV=LD_PRELOAD=$runtimes \
+ASAN_OPTIONS=detect_leaks=0:log_path=$tmp/$part/pidgin-asan \
+UBSAN_OPTIONS=print_stacktrace=1:log_path=$tmp/$part/pidgin-ubsan"
+	else
+		run_part "$part" "$DIR/purple-etiquette.so" "$part"
+	fi
+	status=$?
+	grep -E '^(ok|not ok)' "$tmp/$part.out"
+	passed=$((passed + $(grep -c '^ok' "$tmp/$part.out")))
+	failed=$((failed + $(grep -c '^not ok' "$tmp/$part.out")))
+	if [ "$status" -ne 0 ] && ! grep -q '^not ok' "$tmp/$part.out"; then
+		not_ok "$part: run.sh ended with status $status"
+		tail -n 20 "$tmp/$part.out"
+	fi
+	found=$(reports "$part")
+	if [ -z "$found" ]; then
+		n=$(suppressed "$part")
+		[ "$n" -gt 0 ] && n="$n leaks of libpurple's and dbus-glib's suppressed; " || n=
+		ok "$part: no AddressSanitizer, UBSan or LeakSanitizer report ($n$(($(date +%s) - start)) s)"
+	else
+		not_ok "$part: sanitizer reports: $(echo "$found" | tr '\n' ' ')"
+		for r in $found; do
+			sed -n '1,60p' "$r" | sed 's/^/#   /'
+		done
+	fi
+done
+
+# The canary: a planted leak in the plugin's handler of received messages must
+# be reported, with the plugin's own frame, despite the suppressions.
+echo "# canary (a plugin with a planted leak)"
+run_part canary "$DIR/canary/purple-etiquette.so" cycles ETQ_TEST_CYCLES=2
+found=$(reports canary)
+# shellcheck disable=SC2086 # one word per report file
+if [ -n "$found" ] && grep -q 'plugin/incoming.c' $found; then
+	ok "the canary's planted leak is reported (plugin/incoming.c): the suppressions hide none of ours"
+else
+	not_ok "the canary's planted leak was not reported: the suppressions are too wide"
+	tail -n 20 "$tmp/canary.out"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
