@@ -143,8 +143,14 @@ static const char *
 scan_link(EtqText *t, const char *p, const char *end)
 {
 	const char *start = p;
-	while (p < end && !is_space(char_at(p, end)))
+	while (p < end) {
+		gunichar c = char_at(p, end);
+		if ((c == (gunichar)-1 || c == (gunichar)-2) && t->valid_len == t->len)
+			t->valid_len = p - t->text; /* patterns must not see it */
+		else if (is_space(c))
+			break;
 		p = next_char(p, end);
+	}
 	EtqToken tok = { .start = start - t->text, .end = p - t->text,
 	                 .norm = t->norm->len, .link = TRUE };
 	g_string_append(t->norm, "<link>");

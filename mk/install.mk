@@ -35,7 +35,7 @@ USER_BUILD     ?= $(BUILD)/user
 # po/po.mk (the translations) defines install-po; used when it is there.
 HAVE_INSTALL_PO := $(shell grep -qs '^install-po *:' po/po.mk && echo yes)
 
-DEB_DEPS := debhelper dpkg-dev lintian
+DEB_DEPS := build-essential debhelper dpkg-dev lintian
 DEB_DIR  := $(BUILD)/deb
 # What the package's build needs from the tree (tests and docs stay out).
 DEB_SRC  := Makefile README.md mk core cli plugin po rules tools

@@ -447,7 +447,8 @@ test_odd_input(Fixture *f, gconstpointer d)
 {
 	(void)d;
 	const char *odd[] = { "", "\xff\xfe\xfd invalid \xc3", "<b>bold</b> &amp; <a href='x'>",
-	                      "\xe2\x80\x99\xe2\x80\x99@@@:::,,,", "@", "a:", "???", NULL };
+	                      "\xe2\x80\x99\xe2\x80\x99@@@:::,,,", "@", "a:", "???",
+	                      "www.(\xff?", "https://x/[\xc3 name]", NULL };
 	for (int i = 0; odd[i]; i++) {
 		EtqEvent ev = msg(odd[i], i % 2 ? ETQ_DIR_IN : ETQ_DIR_OUT, ETQ_CHAT_GROUP, "x", i);
 		g_ptr_array_unref(etq_state_feed(f->state, &ev, NULL));
