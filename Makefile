@@ -17,7 +17,8 @@ DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
 
 # Debian packages: to build, to run the tests, to show the demo.
 BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libpurple-dev gettext
-TEST_DEPS  := ngircd valgrind build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin
+# llvm: llvm-symbolizer, so sanitizer reports name our source lines on a fresh machine
+TEST_DEPS  := ngircd valgrind llvm build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin
 DEMO_DEPS  := finch
 
 CORE_SRC := $(wildcard core/*.c)
