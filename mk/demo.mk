@@ -24,8 +24,12 @@ DEMO_ALL_DEPS = ngircd \
 
 DEMO_GIO_CFLAGS = $(shell pkg-config --cflags gio-2.0 gio-unix-2.0)
 DEMO_GIO_LIBS   = $(shell pkg-config --libs gio-2.0)
-DEMO_PURPLE_CFLAGS = $(shell pkg-config --cflags purple glib-2.0)
-DEMO_PURPLE_LIBS   = $(shell pkg-config --libs purple glib-2.0)
+DEMO_PURPLE_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gio-2.0)
+DEMO_PURPLE_LIBS   = $(shell pkg-config --libs purple glib-2.0 gio-2.0)
+# What the demo shares with the plugin's test (tests/plugin/): IRC over GIO and
+# libpurple's GLib event loop (tools/irc/).
+IRC_SRC := tools/irc/irc.c
+PURPLE_GLIB_SRC := tools/irc/purple-glib.c
 
 .PHONY: demo demo-deps demo-build
 demo: demo-deps
@@ -37,13 +41,13 @@ demo-deps: deps
 
 demo-build: all $(DEMO_PEER) $(DEMO_CLIENT) $(DEMO_PLUGIN)
 
-$(DEMO_PEER): tools/demo/peer.c
+$(DEMO_PEER): tools/demo/peer.c $(IRC_SRC) tools/irc/irc.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(DEMO_GIO_CFLAGS) $< -o $@ $(DEMO_GIO_LIBS)
+	$(CC) $(CFLAGS) $(WARN) $(DEMO_GIO_CFLAGS) -Itools/irc $(filter %.c,$^) -o $@ $(DEMO_GIO_LIBS)
 
-$(DEMO_CLIENT): tools/demo/client.c
+$(DEMO_CLIENT): tools/demo/client.c $(IRC_SRC) $(PURPLE_GLIB_SRC) $(wildcard tools/irc/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) $(DEMO_PURPLE_CFLAGS) $< -o $@ $(DEMO_PURPLE_LIBS)
+	$(CC) $(CFLAGS) $(WARN) $(DEMO_PURPLE_CFLAGS) -Itools/irc $(filter %.c,$^) -o $@ $(DEMO_PURPLE_LIBS)
 
 # The same sources, with this checkout's rules/ and translations compiled in,
 # so the copy Pidgin or Finch loads from its plugins folder finds them.

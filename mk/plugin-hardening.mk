@@ -31,7 +31,7 @@ PASAN_CFLAGS := -g -O1 $(PASAN_SAN)
 
 PASAN_CORE_OBJ   := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard core/*.c))
 PASAN_PLUGIN_OBJ := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard plugin/*.c))
-PASAN_TEST_OBJ   := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard tests/plugin/*.c))
+PASAN_TEST_OBJ   := $(patsubst %.c,$(PASAN_DIR)/%.o,$(TEST_PLUGIN_SRC))
 PASAN_BINS       := $(PASAN_DIR)/purple-etiquette.so $(PASAN_DIR)/test-plugin \
                     $(PASAN_DIR)/canary/purple-etiquette.so
 # The same canary without sanitizers, for valgrind (tests/plugin/valgrind.sh).
@@ -93,7 +93,11 @@ $(PASAN_DIR)/canary/purple-etiquette.so: $(PASAN_CANARY_OBJ) $(PASAN_DIR)/libeti
 	$(PASAN_CC) $(PASAN_CFLAGS) -shared -o $@ $(PASAN_CANARY_OBJ) $(PASAN_DIR)/libetiquette.a \
 		-Wl,--exclude-libs,ALL $(PLUGIN_LIBS)
 
-$(PASAN_DIR)/tests/plugin/%.o: tests/plugin/%.c $(wildcard tests/plugin/*.h)
+$(PASAN_DIR)/tests/plugin/%.o: tests/plugin/%.c $(TEST_PLUGIN_HDRS)
+	@mkdir -p $(dir $@)
+	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
+
+$(PASAN_DIR)/tools/irc/%.o: tools/irc/%.c $(TEST_PLUGIN_HDRS)
 	@mkdir -p $(dir $@)
 	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
 

@@ -9,9 +9,12 @@ PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_CFLAGS = $(shell pkg-config --cflags purple gmodule-2.0 $(CORE_PKGS))
 PLUGIN_LIBS   = $(shell pkg-config --libs purple gmodule-2.0 $(CORE_PKGS))
 
-TEST_PLUGIN_SRC := $(wildcard tests/plugin/*.c)
+# tools/irc/: shared with the demo (mk/demo.mk): IRC over GIO, libpurple's GLib event loop
+TEST_PLUGIN_SRC := $(wildcard tests/plugin/*.c) tools/irc/irc.c tools/irc/purple-glib.c
 TEST_PLUGIN_OBJ := $(TEST_PLUGIN_SRC:%.c=$(BUILD)/%.o)
-TEST_PLUGIN_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gobject-2.0 gio-2.0 gmodule-2.0)
+TEST_PLUGIN_CFLAGS = $(shell pkg-config --cflags purple glib-2.0 gobject-2.0 gio-2.0 gmodule-2.0) \
+                     -Itools/irc
+TEST_PLUGIN_HDRS  := $(wildcard tests/plugin/*.h) $(wildcard tools/irc/*.h)
 TEST_PLUGIN_LIBS   = $(shell pkg-config --libs purple glib-2.0 gobject-2.0 gio-2.0 gmodule-2.0)
 
 .PHONY: test-plugin
@@ -27,7 +30,11 @@ $(BUILD)/plugin/%.o: plugin/%.c $(wildcard plugin/*.h) $(wildcard core/*.h)
 $(BUILD)/purple-etiquette.so: $(PLUGIN_OBJ) $(CORE_LIB)
 	$(CC) $(CFLAGS) -shared -o $@ $(PLUGIN_OBJ) $(CORE_LIB) -Wl,--exclude-libs,ALL $(PLUGIN_LIBS)
 
-$(BUILD)/tests/plugin/%.o: tests/plugin/%.c $(wildcard tests/plugin/*.h)
+$(BUILD)/tests/plugin/%.o: tests/plugin/%.c $(TEST_PLUGIN_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/irc/%.o: tools/irc/%.c $(TEST_PLUGIN_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
 

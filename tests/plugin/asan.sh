@@ -25,38 +25,22 @@ cd "$(dirname "$0")/../.." || exit 2
 
 DIR=build/asan-plugin
 PARTS=${ETQ_ASAN_PARTS:-scenarios scale prefs pidgin real-pidgin cycles}
-passed=0
-failed=0
-
-ok() {
-	echo "ok - $*"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $*"
-	failed=$((failed + 1))
-}
+. tests/plugin/parts.sh
 
 if [ -z "$ETQ_NO_BUILD" ]; then
 	if ! make --no-print-directory -f Makefile -f mk/plugin-hardening.mk plugin-asan-build \
 		>/dev/null 2>build/asan-plugin-build.log; then
 		tail -n 30 build/asan-plugin-build.log
-		not_ok "the sanitizer build (make plugin-asan-build)"
-		echo "$passed passed, $failed failed"
-		exit 1
+		give_up "the sanitizer build (make plugin-asan-build)"
 	fi
 fi
 for f in $DIR/test-plugin $DIR/purple-etiquette.so $DIR/canary/purple-etiquette.so; do
 	if [ ! -e "$f" ]; then
-		not_ok "$f is missing (make plugin-asan-build)"
-		echo "$passed passed, $failed failed"
-		exit 1
+		give_up "$f is missing (make plugin-asan-build)"
 	fi
 done
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/etq-plugin-asan.XXXXXX") || exit 2
-[ -n "$ETQ_ASAN_KEEP" ] && echo "# reports kept in $tmp"
-trap '[ -n "$ETQ_ASAN_KEEP" ] || rm -rf "$tmp"' EXIT INT TERM
+make_tmp etq-plugin-asan "$ETQ_ASAN_KEEP" reports
 
 supp=$(pwd)/tests/plugin/lsan.supp
 # only ASan must come first; preloading libubsan too hangs Pidgin at start-up,
@@ -107,14 +91,7 @@ UBSAN_OPTIONS=print_stacktrace=1:log_path=$tmp/$part/pidgin-ubsan"
 	else
 		run_part "$part" "$DIR/purple-etiquette.so" "$part"
 	fi
-	status=$?
-	grep -E '^(ok|not ok)' "$tmp/$part.out"
-	passed=$((passed + $(grep -c '^ok' "$tmp/$part.out")))
-	failed=$((failed + $(grep -c '^not ok' "$tmp/$part.out")))
-	if [ "$status" -ne 0 ] && ! grep -q '^not ok' "$tmp/$part.out"; then
-		not_ok "$part: run.sh ended with status $status"
-		tail -n 20 "$tmp/$part.out"
-	fi
+	part_result "$part" $?
 	found=$(reports "$part")
 	if [ -z "$found" ]; then
 		n=$(suppressed "$part")
@@ -134,12 +111,7 @@ echo "# canary (a plugin with a planted leak)"
 run_part canary "$DIR/canary/purple-etiquette.so" cycles ETQ_TEST_CYCLES=2
 found=$(reports canary)
 # shellcheck disable=SC2086 # one word per report file
-if [ -n "$found" ] && grep -q 'plugin/incoming.c' $found; then
-	ok "the canary's planted leak is reported (plugin/incoming.c): the suppressions hide none of ours"
-else
-	not_ok "the canary's planted leak was not reported: the suppressions are too wide"
-	tail -n 20 "$tmp/canary.out"
-fi
+[ -n "$found" ] && grep -q 'plugin/incoming.c' $found
+canary_result $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

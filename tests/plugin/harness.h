@@ -4,6 +4,8 @@
  *                record every write, request dialogs answered by the test,
  *                debug lines kept
  *   ircd.c       ngircd on 127.0.0.1, a free port, a config made at run time
+ *   ../../tools/irc/  shared with `make demo`: the GLib event loop of
+ *                libpurple, a free port, IRC lines over GIO, remove_tree()
  *   peer.c       the other people: raw IRC connections over GIO
  *   scenarios.c  the checks against the real server
  *   cycles.c     loading and unloading the plugin many times
@@ -23,6 +25,8 @@
 #include <conversation.h>
 #include <plugin.h>
 #include <request.h>
+
+#include "irc.h"
 
 #define UI_ID "etiquette-test"
 
@@ -98,7 +102,7 @@ typedef struct {
 
 gboolean ircd_start(Ircd *ircd);
 void ircd_stop(Ircd *ircd);
-void remove_tree(const char *path);
+/* remove_tree(): tools/irc/irc.h */
 
 /* ---- the other people (peer.c) ---- */
 typedef struct {

@@ -8,32 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
 
 #include "harness.h"
-
-static int free_port(void)
-{
-	GSocket *socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-	                               G_SOCKET_PROTOCOL_TCP, NULL);
-	GInetAddress *loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	GSocketAddress *address = g_inet_socket_address_new(loopback, 0);
-	GSocketAddress *bound;
-	int port = -1;
-
-	if (socket != NULL && g_socket_bind(socket, address, FALSE, NULL) &&
-	    (bound = g_socket_get_local_address(socket, NULL)) != NULL) {
-		port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-		g_object_unref(bound);
-	}
-	g_object_unref(address);
-	g_object_unref(loopback);
-	if (socket != NULL) {
-		g_socket_close(socket, NULL);
-		g_object_unref(socket);
-	}
-	return port;
-}
 
 static char *find_ngircd(void)
 {
@@ -104,7 +80,7 @@ gboolean ircd_start(Ircd *ircd)
 		return FALSE;
 	}
 	ircd->dir = g_dir_make_tmp("etq-ngircd-XXXXXX", NULL);
-	ircd->port = free_port();
+	ircd->port = irc_free_port();
 	config = g_build_filename(ircd->dir, "ngircd.conf", NULL);
 	log = g_build_filename(ircd->dir, "ngircd.log", NULL);
 	if (ircd->dir == NULL || ircd->port <= 0 || !write_config(ircd, config)) {
@@ -140,26 +116,6 @@ gboolean ircd_start(Ircd *ircd)
 	}
 	g_free(log);
 	return ircd->pid != 0;
-}
-
-/* Removes a folder and everything below it (temporary folders only). */
-void remove_tree(const char *path)
-{
-	GDir *dir = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		char *file = g_build_filename(path, name, NULL);
-
-		if (g_file_test(file, G_FILE_TEST_IS_DIR) && !g_file_test(file, G_FILE_TEST_IS_SYMLINK))
-			remove_tree(file);
-		else
-			g_unlink(file);
-		g_free(file);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
 }
 
 void ircd_stop(Ircd *ircd)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "purple-glib.h"
 
 guint n_passed, n_failed;
 
@@ -50,16 +51,7 @@ void note(const char *fmt, ...)
 
 gboolean wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms)
 {
-	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-
-	while (!cond(data)) {
-		if (g_get_monotonic_time() >= end)
-			return FALSE;
-		/* never block for long: the deadline is checked often */
-		if (!g_main_context_iteration(NULL, FALSE))
-			g_usleep(1000);
-	}
-	return TRUE;
+	return purple_glib_wait_until(cond, data, timeout_ms, 1000);
 }
 
 static gboolean never(gpointer data)

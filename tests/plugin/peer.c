@@ -21,12 +21,8 @@ static void msg_free(gpointer data)
 
 void peer_send_raw(Peer *peer, const char *line)
 {
-	char *data = g_strconcat(line, "\r\n", NULL);
-
-	if (!peer->closed &&
-	    !g_output_stream_write_all(peer->out, data, strlen(data), NULL, NULL, NULL))
+	if (!peer->closed && !irc_write_line(peer->out, line))
 		peer->closed = TRUE;
-	g_free(data);
 }
 
 void peer_privmsg(Peer *peer, const char *target, const char *text)
@@ -40,27 +36,16 @@ void peer_privmsg(Peer *peer, const char *target, const char *text)
 /* ":nick!user@host COMMAND args :trailing" */
 static void handle_line(Peer *peer, char *line)
 {
-	char *prefix = NULL, *rest = line, *space, *trailing;
+	char *prefix, *trailing;
 	char **args;
 
 	if (g_getenv("ETQ_TEST_VERBOSE") != NULL)
 		g_printerr("peer %s < %s\n", peer->nick, line);
 	g_ptr_array_add(peer->lines, g_strdup(line));
 
-	if (line[0] == ':') {
-		space = strchr(line, ' ');
-		if (space == NULL)
-			return;
-		*space = '\0';
-		prefix = line + 1;
-		rest = space + 1;
-	}
-	trailing = strstr(rest, " :");
-	if (trailing != NULL) {
-		*trailing = '\0';
-		trailing += 2;
-	}
-	args = g_strsplit(rest, " ", -1);
+	args = irc_parse_line(line, &prefix, &trailing);
+	if (args == NULL)
+		return;
 	if (g_strcmp0(args[0], "PING") == 0) {
 		char *pong = g_strdup_printf("PONG :%s", trailing ? trailing : "");
 
@@ -87,9 +72,7 @@ static void read_cb(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Peer *peer = data;
 	GError *error = NULL;
-	gsize length;
-	char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source),
-	                                                  result, &length, &error);
+	char *line = irc_read_line_finish(source, result, &error);
 
 	if (line == NULL) {
 		if (error != NULL && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -100,8 +83,6 @@ static void read_cb(GObject *source, GAsyncResult *result, gpointer data)
 		g_object_unref(peer->cancel); /* the reference read_next took */
 		return;
 	}
-	if (length > 0 && line[length - 1] == '\r')
-		line[length - 1] = '\0';
 	handle_line(peer, line);
 	g_free(line);
 	g_object_unref(peer->cancel);
@@ -125,7 +106,6 @@ static gboolean welcomed(gpointer data)
 
 Peer *peer_start(const char *nick, int port)
 {
-	GSocketClient *client = g_socket_client_new();
 	GError *error = NULL;
 	Peer *peer = g_new0(Peer, 1);
 	char *line;
@@ -135,18 +115,13 @@ Peer *peer_start(const char *nick, int port)
 	peer->lines = g_ptr_array_new_with_free_func(g_free);
 	peer->joined = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	peer->cancel = g_cancellable_new();
-	g_socket_client_set_enable_proxy(client, FALSE);
-	peer->conn = g_socket_client_connect_to_host(client, "127.0.0.1", port, NULL, &error);
-	g_object_unref(client);
+	peer->conn = irc_connect(port, TRUE, &peer->in, &peer->out, &error);
 	if (peer->conn == NULL) {
 		g_printerr("peer %s cannot connect: %s\n", nick, error->message);
 		g_error_free(error);
 		peer->closed = TRUE;
 		return peer;
 	}
-	peer->in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(peer->conn)));
-	g_data_input_stream_set_newline_type(peer->in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-	peer->out = g_io_stream_get_output_stream(G_IO_STREAM(peer->conn));
 	line = g_strdup_printf("NICK %s", nick);
 	peer_send_raw(peer, line);
 	g_free(line);

@@ -1,6 +1,6 @@
 /* ui.c — libpurple without a UI, for the tests.
  *
- * The GLib main loop drives libpurple (event loop ops). Every write into a
+ * The GLib main loop drives libpurple (event loop ops, tools/irc/purple-glib.c). Every write into a
  * conversation is recorded with its flags; every purple_request_action()
  * is kept until the test answers it (as a UI would: the callback, then
  * purple_request_close()); debug lines of the "etiquette" category are
@@ -15,7 +15,6 @@
 #include <connection.h>
 #include <core.h>
 #include <debug.h>
-#include <eventloop.h>
 #include <prefs.h>
 #include <prpl.h>
 #include <savedstatuses.h>
@@ -23,61 +22,11 @@
 #include <util.h>
 
 #include "harness.h"
+#include "purple-glib.h"
 
 GPtrArray *ui_writes;
 GPtrArray *ui_requests;
 GPtrArray *ui_debug;
-
-/* ---- event loop ---- */
-
-#define READ_COND (G_IO_IN | G_IO_HUP | G_IO_ERR)
-#define WRITE_COND (G_IO_OUT | G_IO_HUP | G_IO_ERR | G_IO_NVAL)
-
-typedef struct {
-	PurpleInputFunction function;
-	gpointer data;
-} IoClosure;
-
-static gboolean io_invoke(GIOChannel *source, GIOCondition condition, gpointer data)
-{
-	IoClosure *closure = data;
-	PurpleInputCondition cond = 0;
-
-	if (condition & READ_COND)
-		cond |= PURPLE_INPUT_READ;
-	if (condition & WRITE_COND)
-		cond |= PURPLE_INPUT_WRITE;
-	closure->function(closure->data, g_io_channel_unix_get_fd(source), cond);
-	return TRUE;
-}
-
-static guint input_add(gint fd, PurpleInputCondition condition,
-                       PurpleInputFunction function, gpointer data)
-{
-	IoClosure *closure = g_new0(IoClosure, 1);
-	GIOChannel *channel = g_io_channel_unix_new(fd);
-	GIOCondition cond = 0;
-	guint id;
-
-	closure->function = function;
-	closure->data = data;
-	if (condition & PURPLE_INPUT_READ)
-		cond |= READ_COND;
-	if (condition & PURPLE_INPUT_WRITE)
-		cond |= WRITE_COND;
-	id = g_io_add_watch_full(channel, G_PRIORITY_DEFAULT, cond, io_invoke,
-	                         closure, g_free);
-	g_io_channel_unref(channel);
-	return id;
-}
-
-static PurpleEventLoopUiOps eventloop_ops = {
-	.timeout_add = g_timeout_add,
-	.timeout_remove = g_source_remove,
-	.input_add = input_add,
-	.input_remove = g_source_remove,
-	.timeout_add_seconds = g_timeout_add_seconds,
-};
 
 /* ---- debug ---- */
 
@@ -288,21 +237,7 @@ void ui_init(const char *user_dir, const char *ui)
 	ui_requests = g_ptr_array_new_with_free_func(request_free);
 	ui_debug = g_ptr_array_new_with_free_func(g_free);
 
-	purple_util_set_user_dir(user_dir);
-	purple_debug_set_enabled(FALSE);
-	purple_debug_set_ui_ops(&debug_ops);
-	purple_core_set_ui_ops(&core_ops);
-	purple_eventloop_set_ui_ops(&eventloop_ops);
-	if (!purple_core_init(ui ? ui : UI_ID)) {
-		g_printerr("libpurple failed to initialise\n");
-		exit(2);
-	}
-	purple_set_blist(purple_blist_new());
-	purple_blist_load();
-	purple_prefs_load();
-	purple_prefs_set_bool("/purple/logging/log_ims", FALSE);
-	purple_prefs_set_bool("/purple/logging/log_chats", FALSE);
-	purple_prefs_set_bool("/purple/conversations/im/send_typing", FALSE);
+	purple_glib_start(user_dir, ui ? ui : UI_ID, &debug_ops, &core_ops);
 }
 
 void ui_quit(void)

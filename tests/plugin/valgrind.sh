@@ -24,43 +24,25 @@ cd "$(dirname "$0")/../.." || exit 2
 
 PARTS=${ETQ_VALGRIND_PARTS:-scenarios scale prefs pidgin}
 CANARY=build/asan-plugin/canary-valgrind/purple-etiquette.so
-passed=0
-failed=0
-
-ok() {
-	echo "ok - $*"
-	passed=$((passed + 1))
-}
-not_ok() {
-	echo "not ok - $*"
-	failed=$((failed + 1))
-}
+. tests/plugin/parts.sh
 
 if ! command -v valgrind >/dev/null 2>&1; then
-	not_ok "valgrind is not installed (make plugin-valgrind installs it)"
-	echo "$passed passed, $failed failed"
-	exit 1
+	give_up "valgrind is not installed (make plugin-valgrind installs it)"
 fi
 if [ -z "$ETQ_NO_BUILD" ]; then
 	if ! make --no-print-directory -f Makefile -f mk/plugin-hardening.mk \
 		all build/test-plugin "$CANARY" >/dev/null 2>build/plugin-valgrind-build.log; then
 		tail -n 30 build/plugin-valgrind-build.log
-		not_ok "the build (make all build/test-plugin $CANARY)"
-		echo "$passed passed, $failed failed"
-		exit 1
+		give_up "the build (make all build/test-plugin $CANARY)"
 	fi
 fi
 for f in build/test-plugin build/purple-etiquette.so "$CANARY"; do
 	if [ ! -e "$f" ]; then
-		not_ok "$f is missing (make plugin-valgrind)"
-		echo "$passed passed, $failed failed"
-		exit 1
+		give_up "$f is missing (make plugin-valgrind)"
 	fi
 done
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/etq-plugin-valgrind.XXXXXX") || exit 2
-[ -n "$ETQ_VALGRIND_KEEP" ] && echo "# logs kept in $tmp"
-trap '[ -n "$ETQ_VALGRIND_KEEP" ] || rm -rf "$tmp"' EXIT INT TERM
+make_tmp etq-plugin-valgrind "$ETQ_VALGRIND_KEEP" logs
 
 # G_SLICE=always-malloc: GLib's slices are plain malloc, so memcheck sees each
 # one. PURPLE_LEAKCHECK_HELP: libpurple keeps the plugin mapped at exit, so a
@@ -85,14 +67,7 @@ for part in $PARTS; do
 	echo "# $part (valgrind memcheck)"
 	start=$(date +%s)
 	run_part "$part" build/purple-etiquette.so "$part"
-	status=$?
-	grep -E '^(ok|not ok)' "$tmp/$part.out"
-	passed=$((passed + $(grep -c '^ok' "$tmp/$part.out")))
-	failed=$((failed + $(grep -c '^not ok' "$tmp/$part.out")))
-	if [ "$status" -ne 0 ] && ! grep -q '^not ok' "$tmp/$part.out"; then
-		not_ok "$part: run.sh ended with status $status"
-		tail -n 20 "$tmp/$part.out"
-	fi
+	part_result "$part" $?
 	summary=$(grep -h 'ERROR SUMMARY' "$tmp/$part"/vg.* 2>/dev/null)
 	lost=$(grep -h 'definitely lost:' "$tmp/$part"/vg.* 2>/dev/null | sed 's/^==[0-9]*== *//')
 	errors=$(echo "$summary" | sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' | head -n 1)
@@ -113,13 +88,8 @@ done
 # must be reported as definitely lost, with the plugin's own frame.
 echo "# canary (a plugin with a planted leak)"
 run_part canary "$CANARY" cycles ETQ_TEST_CYCLES=2
-if grep -A12 'definitely lost in loss record' "$tmp/canary"/vg.* 2>/dev/null |
-	grep -q 'incoming\.c'; then
-	ok "the canary's planted leak is reported (plugin/incoming.c): the suppressions hide none of ours"
-else
-	not_ok "the canary's planted leak was not reported: the suppressions are too wide"
-	tail -n 20 "$tmp/canary.out"
-fi
+grep -A12 'definitely lost in loss record' "$tmp/canary"/vg.* 2>/dev/null |
+	grep -q 'incoming\.c'
+canary_result $?
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

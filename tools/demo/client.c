@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include <account.h>
 #include <blist.h>
@@ -32,12 +31,14 @@
 #include <conversation.h>
 #include <core.h>
 #include <debug.h>
-#include <eventloop.h>
 #include <plugin.h>
 #include <prefs.h>
 #include <request.h>
 #include <savedstatuses.h>
 #include <util.h>
+
+#include "irc.h"
+#include "purple-glib.h"
 
 #define UI_ID "etiquette-demo"
 #define PREFS "/plugins/core/etiquette"
@@ -92,67 +93,11 @@ static char *plain(const char *html)
 	return one;
 }
 
-/* ---- event loop on GLib ---- */
-
-#define READ_COND (G_IO_IN | G_IO_HUP | G_IO_ERR)
-#define WRITE_COND (G_IO_OUT | G_IO_HUP | G_IO_ERR | G_IO_NVAL)
-
-typedef struct {
-	PurpleInputFunction function;
-	gpointer data;
-} IoClosure;
-
-static gboolean io_invoke(GIOChannel *source, GIOCondition condition, gpointer data)
-{
-	IoClosure *closure = data;
-	PurpleInputCondition cond = 0;
-
-	if (condition & READ_COND)
-		cond |= PURPLE_INPUT_READ;
-	if (condition & WRITE_COND)
-		cond |= PURPLE_INPUT_WRITE;
-	closure->function(closure->data, g_io_channel_unix_get_fd(source), cond);
-	return TRUE;
-}
-
-static guint input_add(gint fd, PurpleInputCondition condition,
-                       PurpleInputFunction function, gpointer data)
-{
-	IoClosure *closure = g_new0(IoClosure, 1);
-	GIOChannel *channel = g_io_channel_unix_new(fd);
-	GIOCondition cond = 0;
-	guint id;
-
-	closure->function = function;
-	closure->data = data;
-	if (condition & PURPLE_INPUT_READ)
-		cond |= READ_COND;
-	if (condition & PURPLE_INPUT_WRITE)
-		cond |= WRITE_COND;
-	id = g_io_add_watch_full(channel, G_PRIORITY_DEFAULT, cond, io_invoke, closure, g_free);
-	g_io_channel_unref(channel);
-	return id;
-}
-
-static PurpleEventLoopUiOps eventloop_ops = {
-	.timeout_add = g_timeout_add,
-	.timeout_remove = g_source_remove,
-	.input_add = input_add,
-	.input_remove = g_source_remove,
-	.timeout_add_seconds = g_timeout_add_seconds,
-};
+/* ---- event loop on GLib (tools/irc/purple-glib.c) ---- */
 
 static gboolean wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms)
 {
-	gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-
-	while (!cond(data)) {
-		if (g_get_monotonic_time() >= end)
-			return FALSE;
-		if (!g_main_context_iteration(NULL, FALSE))
-			g_usleep(2000);
-	}
-	return TRUE;
+	return purple_glib_wait_until(cond, data, timeout_ms, 2000);
 }
 
 static gboolean never(gpointer data)
@@ -385,45 +330,12 @@ static PurpleCoreUiOps core_ops = {
 	.ui_init = core_ui_init,
 };
 
-static void remove_tree(const char *path)
-{
-	GDir *dir = g_dir_open(path, 0, NULL);
-	const char *name;
-
-	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		char *child = g_build_filename(path, name, NULL);
-
-		if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-			remove_tree(child);
-		else
-			g_unlink(child);
-		g_free(child);
-	}
-	if (dir != NULL)
-		g_dir_close(dir);
-	g_rmdir(path);
-}
-
 static void core_start(const char *user_dir)
 {
 	debug_lines = g_ptr_array_new_with_free_func(g_free);
 	requests = g_ptr_array_new_with_free_func(request_free);
 	lines = g_ptr_array_new_with_free_func(line_free);
-	purple_util_set_user_dir(user_dir);
-	purple_debug_set_enabled(FALSE);
-	purple_debug_set_ui_ops(&debug_ops);
-	purple_core_set_ui_ops(&core_ops);
-	purple_eventloop_set_ui_ops(&eventloop_ops);
-	if (!purple_core_init(UI_ID)) {
-		g_printerr("libpurple failed to initialise\n");
-		exit(2);
-	}
-	purple_set_blist(purple_blist_new());
-	purple_blist_load();
-	purple_prefs_load();
-	purple_prefs_set_bool("/purple/logging/log_ims", FALSE);
-	purple_prefs_set_bool("/purple/logging/log_chats", FALSE);
-	purple_prefs_set_bool("/purple/conversations/im/send_typing", FALSE);
+	purple_glib_start(user_dir, UI_ID, &debug_ops, &core_ops);
 }
 
 static void core_stop(void)

@@ -85,6 +85,27 @@ fi
 
 # ---- a config folder for Pidgin or Finch: an IRC account on that server,
 # ---- the plugin loaded, maria in the buddy list ----
+# int_prefs INDENT NAME=VALUE ...: one integer pref a line, for prefs.xml.
+int_prefs() {
+	ind=$1
+	shift
+	for kv in "$@"; do
+		printf "%s<pref name='%s' type='int' value='%s'/>\n" "$ind" "${kv%%=*}" "${kv#*=}"
+	done
+}
+
+# finch_window NAME X Y WIDTH HEIGHT: where Finch puts a window.
+finch_window() {
+	echo "  <pref name='$1'>"
+	echo "   <pref name='position'>"
+	int_prefs '    ' "x=$2" "y=$3"
+	echo "   </pref>"
+	echo "   <pref name='size'>"
+	int_prefs '    ' "width=$4" "height=$5"
+	echo "   </pref>"
+	echo "  </pref>"
+}
+
 write_config() {
 	dir=$tmp/purple
 	# Finch's windows fill the terminal: the buddy list left, conversations right.
@@ -127,7 +148,8 @@ EOF
  </blist>
 </purple>
 EOF
-	cat >"$dir/prefs.xml" <<EOF
+	{
+		cat <<EOF
 <?xml version='1.0' encoding='UTF-8' ?>
 <pref version='1' name='/'>
  <pref name='purple'>
@@ -144,56 +166,33 @@ EOF
    </pref>
   </pref>
  </pref>
- <pref name='pidgin'>
-  <pref name='plugins'>
-   <pref name='loaded' type='pathlist'>
-    <item value='$dir/plugins/purple-etiquette.so'/>
-   </pref>
-  </pref>
-  <pref name='blist'>
-   <pref name='x' type='int' value='20'/>
-   <pref name='y' type='int' value='40'/>
-   <pref name='width' type='int' value='240'/>
-   <pref name='height' type='int' value='520'/>
-  </pref>
-  <pref name='conversations'>
-   <pref name='im'>
-    <pref name='x' type='int' value='280'/>
-    <pref name='y' type='int' value='40'/>
-    <pref name='width' type='int' value='660'/>
-    <pref name='height' type='int' value='520'/>
-   </pref>
-  </pref>
- </pref>
- <pref name='finch'>
-  <pref name='plugins'>
-   <pref name='loaded' type='pathlist'>
-    <item value='$dir/plugins/purple-etiquette.so'/>
-   </pref>
-  </pref>
-  <pref name='blist'>
-   <pref name='position'>
-    <pref name='x' type='int' value='0'/>
-    <pref name='y' type='int' value='0'/>
-   </pref>
-   <pref name='size'>
-    <pref name='width' type='int' value='20'/>
-    <pref name='height' type='int' value='$((rows - 2))'/>
-   </pref>
-  </pref>
-  <pref name='conversations'>
-   <pref name='position'>
-    <pref name='x' type='int' value='22'/>
-    <pref name='y' type='int' value='0'/>
-   </pref>
-   <pref name='size'>
-    <pref name='width' type='int' value='$((cols - 23))'/>
-    <pref name='height' type='int' value='$((rows - 2))'/>
-   </pref>
-  </pref>
- </pref>
-</pref>
 EOF
+		for client in pidgin finch; do
+			cat <<EOF
+ <pref name='$client'>
+  <pref name='plugins'>
+   <pref name='loaded' type='pathlist'>
+    <item value='$dir/plugins/purple-etiquette.so'/>
+   </pref>
+  </pref>
+EOF
+			if [ "$client" = pidgin ]; then
+				echo "  <pref name='blist'>"
+				int_prefs '   ' x=20 y=40 width=240 height=520
+				echo "  </pref>"
+				echo "  <pref name='conversations'>"
+				echo "   <pref name='im'>"
+				int_prefs '    ' x=280 y=40 width=660 height=520
+				echo "   </pref>"
+				echo "  </pref>"
+			else
+				finch_window blist 0 0 20 $((rows - 2))
+				finch_window conversations 22 0 $((cols - 23)) $((rows - 2))
+			fi
+			echo " </pref>"
+		done
+		echo "</pref>"
+	} >"$dir/prefs.xml"
 }
 
 explain() {

@@ -24,6 +24,8 @@
 #include <gio/gio.h>
 #include <glib-unix.h>
 
+#include "irc.h"
+
 typedef struct {
 	const char *nick;
 	GSocketConnection *conn;
@@ -42,14 +44,10 @@ static int status;
 
 static void say_raw(Bot *bot, const char *line)
 {
-	char *data = g_strconcat(line, "\r\n", NULL);
-
-	if (bot->out != NULL &&
-	    !g_output_stream_write_all(bot->out, data, strlen(data), NULL, NULL, NULL)) {
+	if (bot->out != NULL && !irc_write_line(bot->out, line)) {
 		g_printerr("irc: %s lost the connection\n", bot->nick);
 		g_main_loop_quit(loop);
 	}
-	g_free(data);
 }
 
 static void say(Bot *bot, const char *text)
@@ -126,23 +124,11 @@ static void heard(Bot *bot, const char *text)
 /* ":nick!user@host COMMAND args :trailing" */
 static void handle_line(Bot *bot, char *line)
 {
-	char *prefix = NULL, *rest = line, *trailing, *space;
-	char **args;
+	char *prefix, *trailing;
+	char **args = irc_parse_line(line, &prefix, &trailing);
 
-	if (line[0] == ':') {
-		space = strchr(line, ' ');
-		if (space == NULL)
-			return;
-		*space = '\0';
-		prefix = line + 1;
-		rest = space + 1;
-	}
-	trailing = strstr(rest, " :");
-	if (trailing != NULL) {
-		*trailing = '\0';
-		trailing += 2;
-	}
-	args = g_strsplit(rest, " ", -1);
+	if (args == NULL)
+		return;
 	if (g_strcmp0(args[0], "PING") == 0) {
 		char *pong = g_strdup_printf("PONG :%s", trailing ? trailing : "");
 
@@ -191,17 +177,13 @@ static void handle_line(Bot *bot, char *line)
 static void read_cb(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Bot *bot = data;
-	gsize length;
-	char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source),
-	                                                  result, &length, NULL);
+	char *line = irc_read_line_finish(source, result, NULL);
 
 	if (line == NULL) {
 		g_printerr("irc: the server closed %s's connection\n", bot->nick);
 		g_main_loop_quit(loop);
 		return;
 	}
-	if (length > 0 && line[length - 1] == '\r')
-		line[length - 1] = '\0';
 	handle_line(bot, line);
 	g_free(line);
 	g_data_input_stream_read_line_async(bot->in, G_PRIORITY_DEFAULT, NULL, read_cb, bot);
@@ -209,21 +191,16 @@ static void read_cb(GObject *source, GAsyncResult *result, gpointer data)
 
 static gboolean bot_connect(Bot *bot, int port)
 {
-	GSocketClient *client = g_socket_client_new();
 	GError *error = NULL;
 	char *line;
 
-	bot->conn = g_socket_client_connect_to_host(client, "127.0.0.1", port, NULL, &error);
-	g_object_unref(client);
+	bot->conn = irc_connect(port, FALSE, &bot->in, &bot->out, &error);
 	if (bot->conn == NULL) {
 		g_printerr("irc: %s cannot connect to 127.0.0.1:%d: %s\n", bot->nick, port,
 		           error->message);
 		g_error_free(error);
 		return FALSE;
 	}
-	bot->in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(bot->conn)));
-	g_data_input_stream_set_newline_type(bot->in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-	bot->out = g_io_stream_get_output_stream(G_IO_STREAM(bot->conn));
 	line = g_strdup_printf("NICK %s\r\nUSER %s 0 * :%s (demo peer)", bot->nick, bot->nick,
 	                       bot->nick);
 	say_raw(bot, line);
@@ -274,29 +251,6 @@ static gboolean lifetime_over(gpointer data)
 
 /* ---- helpers for the demo script ---- */
 
-static int free_port(void)
-{
-	GSocket *socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-	                               G_SOCKET_PROTOCOL_TCP, NULL);
-	GInetAddress *loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	GSocketAddress *address = g_inet_socket_address_new(loopback, 0);
-	GSocketAddress *bound;
-	int port = -1;
-
-	if (socket != NULL && g_socket_bind(socket, address, FALSE, NULL) &&
-	    (bound = g_socket_get_local_address(socket, NULL)) != NULL) {
-		port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-		g_object_unref(bound);
-	}
-	g_object_unref(address);
-	g_object_unref(loopback);
-	if (socket != NULL) {
-		g_socket_close(socket, NULL);
-		g_object_unref(socket);
-	}
-	return port;
-}
-
 static int wait_port(int port, int seconds)
 {
 	gint64 end = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
@@ -332,7 +286,7 @@ int main(int argc, char **argv)
 	int port = 0, lifetime = 1800, i;
 
 	if (argc >= 2 && strcmp(argv[1], "--free-port") == 0) {
-		port = free_port();
+		port = irc_free_port();
 		if (port <= 0)
 			return 1;
 		printf("%d\n", port);
