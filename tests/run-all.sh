@@ -23,6 +23,7 @@ suite() {
 		tail -5 "$log/$name.log" | sed 's/^/    /'
 		bad=1
 	fi
+	[ "$bad" -gt 0 ] && echo "  (why: build/test-logs/$name.log)"
 	passed=$((passed + ok))
 	failed=$((failed + bad))
 }
