@@ -155,7 +155,7 @@ first_bytes(const char *re, guint8 *set)
 	const char *start = re;
 	for (const char *p = re;; p++) {
 		if (*p == '\\' && p[1]) { p++; continue; }
-		if (in_class) { in_class = *p != ']'; continue; }
+		if (in_class && *p) { in_class = *p != ']'; continue; }
 		if (*p == '[') in_class = TRUE;
 		depth += *p == '(';
 		depth -= *p == ')';
@@ -168,7 +168,7 @@ first_bytes(const char *re, guint8 *set)
 	}
 	g_ptr_array_add(parts, NULL);
 	branches = (char **)g_ptr_array_free(parts, FALSE);
-	gboolean known = TRUE;
+	gboolean known = !in_class; /* "[]a]" and the like: PCRE2 reads them, this scan does not */
 	for (char **b = branches; *b && known; b++)
 		known = first_atom(*b, set);
 	g_strfreev(branches);
