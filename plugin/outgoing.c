@@ -353,8 +353,8 @@ void etqp_outgoing_connect(PurplePlugin *plugin)
 		PURPLE_CALLBACK(sent_chat_cb), NULL);
 }
 
-/* The conversation is going away: its question and held lines with it. */
-void etqp_outgoing_drop(EtqConv *c)
+/* The question of a conversation, asked or about to be, goes away. */
+static void close_question(EtqConv *c)
 {
 	if (c->ask_source != 0)
 		purple_timeout_remove(c->ask_source);
@@ -362,6 +362,12 @@ void etqp_outgoing_drop(EtqConv *c)
 	if (c->dialog != NULL)
 		purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
 	c->dialog = NULL;
+}
+
+/* The conversation is going away: its question and held lines with it. */
+void etqp_outgoing_drop(EtqConv *c)
+{
+	close_question(c);
 	free_held(c);
 }
 
@@ -375,12 +381,7 @@ void etqp_outgoing_give_back_all(void)
 	while (g_hash_table_iter_next(&iter, NULL, &value)) {
 		EtqConv *c = value;
 
-		if (c->ask_source != 0)
-			purple_timeout_remove(c->ask_source);
-		c->ask_source = 0;
-		if (c->dialog != NULL)
-			purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
-		c->dialog = NULL;
+		close_question(c);
 		if (!g_queue_is_empty(&c->held))
 			give_back(c, TRUE);
 	}
