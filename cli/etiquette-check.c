@@ -225,11 +225,9 @@ print_json(const char *lang, const char *error, GPtrArray *found)
 	cJSON *arr = cJSON_AddArrayToObject(o, "findings");
 	for (guint i = 0; found && i < found->len; i++)
 		cJSON_AddItemToArray(arr, finding_json(g_ptr_array_index(found, i)));
-	char *s = cJSON_PrintUnformatted(o);
-	puts(s);
-	cJSON_free(s);
-	cJSON_Delete(o);
-	/* arena memory is released by the caller after the line */
+	/* A buffer big enough for most lines at once; cJSON grows it if not.
+	 * The arena takes back the tree and the text after the line. */
+	puts(cJSON_PrintBuffered(o, 4096, FALSE));
 }
 
 static void
@@ -280,7 +278,7 @@ handle_line(EtqState *st, Output *o, char *line, gsize len)
 	if (found)
 		g_ptr_array_unref(found);
 	g_free(error);
-	cJSON_Delete(j);
+	/* j: the arena takes it back after the line */
 }
 
 static int

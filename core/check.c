@@ -293,35 +293,36 @@ etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
 
 /* ---- findings ---- */
 
+/* The hint with {peer}, {conv}, {me}, {minutes} and {count} filled in. */
 static char *
 fill(const char *tmpl, const char *conv, const char *peer, const char *me, gint64 minutes, gint64 count)
 {
 	if (!tmpl)
 		return NULL;
-	GString *out = g_string_new(NULL);
-	for (const char *p = tmpl; *p; p++) {
-		const char *close = *p == '{' ? strchr(p, '}') : NULL;
-		if (!close) {
-			g_string_append_c(out, *p);
-			continue;
-		}
-		gsize n = close - p - 1;
-		if (n == 4 && strncmp(p + 1, "peer", 4) == 0)
+	GString *out = g_string_sized_new(strlen(tmpl) + 32);
+	const char *p = tmpl, *open;
+	while ((open = strchr(p, '{'))) {
+		g_string_append_len(out, p, open - p);
+		const char *close = strchr(open, '}');
+		gsize n = close ? (gsize)(close - open - 1) : 0;
+		if (n == 4 && strncmp(open + 1, "peer", 4) == 0)
 			g_string_append(out, peer ? peer : "");
-		else if (n == 4 && strncmp(p + 1, "conv", 4) == 0)
+		else if (n == 4 && strncmp(open + 1, "conv", 4) == 0)
 			g_string_append(out, conv ? conv : "");
-		else if (n == 2 && strncmp(p + 1, "me", 2) == 0)
+		else if (n == 2 && strncmp(open + 1, "me", 2) == 0)
 			g_string_append(out, me ? me : "");
-		else if (n == 7 && strncmp(p + 1, "minutes", 7) == 0)
+		else if (n == 7 && strncmp(open + 1, "minutes", 7) == 0)
 			g_string_append_printf(out, "%" G_GINT64_FORMAT, minutes);
-		else if (n == 5 && strncmp(p + 1, "count", 5) == 0)
+		else if (n == 5 && strncmp(open + 1, "count", 5) == 0)
 			g_string_append_printf(out, "%" G_GINT64_FORMAT, count);
-		else {
-			g_string_append_c(out, *p);
+		else { /* not a placeholder: keep the brace */
+			g_string_append_c(out, '{');
+			p = open + 1;
 			continue;
 		}
-		p = close;
+		p = close + 1;
 	}
+	g_string_append(out, p);
 	return g_string_free(out, FALSE);
 }
 
@@ -335,11 +336,8 @@ etq_finding_new(const EtqRule *rule, const char *conv, const char *peer, const c
 	f->severity = rule->severity;
 	f->conv = g_strdup(conv);
 	f->span_start = f->span_end = -1;
-	char *m = etq_l10n_get(&rule->message), *s = etq_l10n_get(&rule->suggestion);
-	f->message = fill(m, conv, peer, me, minutes, count);
-	f->suggestion = fill(s, conv, peer, me, minutes, count);
-	g_free(m);
-	g_free(s);
+	f->message = fill(rule->message_text, conv, peer, me, minutes, count);
+	f->suggestion = fill(rule->suggestion_text, conv, peer, me, minutes, count);
 	return f;
 }
 

@@ -53,6 +53,7 @@ typedef struct EtqRule {
 	EtqDetector detector;
 	gint64 params[3];     /* cross-post: min_words, conversations, window */
 	EtqText_l10n message, suggestion;
+	const char *message_text, *suggestion_text; /* resolved by etq_rules_prepare */
 	GPtrArray *examples, *counterexamples; /* EtqExample */
 	const char *file;     /* interned */
 	struct EtqRuleSet *set;
@@ -129,7 +130,8 @@ gboolean etq_matcher_is_stopword(const EtqMatcher *m, const char *norm);
 void etq_rules_prepare(EtqRules *rules);
 /* The first enabled rule of a detector, or NULL. */
 const EtqRule *etq_rules_detector(EtqRules *rules, EtqDetector d);
-char *etq_l10n_get(const EtqText_l10n *t);
+/* In the user's language (gettext, or the rule's own texts); owned by t or gettext. */
+const char *etq_l10n_text(const EtqText_l10n *t);
 
 /* ---- langid.c ---- */
 int etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt);

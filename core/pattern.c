@@ -15,7 +15,7 @@
 struct EtqPattern {
 	pcre2_code *code;
 	gboolean jit_tried;
-	guint8 first[32];       /* bytes a match can start with … */
+	char first[128];        /* the ASCII bytes a match can start with … */
 	gboolean filtered;      /* … when they are known */
 	pcre2_match_data *data;
 	pcre2_match_context *context;
@@ -175,6 +175,24 @@ first_bytes(const char *re, guint8 *set)
 	return known;
 }
 
+/* The bytes of a set as a string for strpbrk; FALSE if one is not ASCII
+ * (a range such as [a-é]) or NUL. */
+static gboolean
+set_chars(const guint8 *set, char *chars)
+{
+	*chars = '\0';
+	if (set[0] & 1)
+		return FALSE;
+	for (guint b = 128; b < 256; b++)
+		if (set[b >> 3] & (1u << (b & 7)))
+			return FALSE;
+	for (guint b = 1; b < 128; b++)
+		if (set[b >> 3] & (1u << (b & 7)))
+			*chars++ = b;
+	*chars = '\0';
+	return TRUE;
+}
+
 EtqPattern *
 etq_pattern_new(const char *re, char **error)
 {
@@ -199,7 +217,8 @@ etq_pattern_new(const char *re, char **error)
 	}
 	EtqPattern *p = g_new0(EtqPattern, 1);
 	p->code = compiled;
-	p->filtered = first_bytes(re, p->first);
+	guint8 set[32];
+	p->filtered = first_bytes(re, set) && set_chars(set, p->first);
 	p->data = pcre2_match_data_create_from_pattern(compiled, NULL);
 	p->context = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(p->context, MATCH_LIMIT);
@@ -218,23 +237,18 @@ etq_pattern_free(EtqPattern *p)
 	g_free(p);
 }
 
+/* text is a C string; len may end before its NUL, and a byte found after
+ * it only costs a match that fails. */
 static gboolean
-may_start(const EtqPattern *p, const char *text, gsize len)
+may_start(const EtqPattern *p, const char *text)
 {
-	if (!p->filtered)
-		return TRUE;
-	for (gsize i = 0; i < len; i++) {
-		guchar b = text[i];
-		if (p->first[b >> 3] & (1u << (b & 7)))
-			return TRUE;
-	}
-	return FALSE;
+	return !p->filtered || strpbrk(text, p->first);
 }
 
 gboolean
 etq_pattern_match(EtqPattern *p, const char *text, gsize len, gssize *start, gssize *end)
 {
-	if (!may_start(p, text, len))
+	if (!may_start(p, text))
 		return FALSE;
 	if (!p->jit_tried) { /* without JIT support, the interpreter runs */
 		pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);

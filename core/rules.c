@@ -22,26 +22,26 @@ etq_lang_index(const char *code)
 
 /* ---- localised texts ---- */
 
-char *
-etq_l10n_get(const EtqText_l10n *t)
+const char *
+etq_l10n_text(const EtqText_l10n *t)
 {
 	if (t->msgid)
-		return g_strdup(g_dgettext(ETQ_TEXT_DOMAIN, t->msgid));
+		return g_dgettext(ETQ_TEXT_DOMAIN, t->msgid);
 	if (!t->by_lang)
 		return NULL;
 	for (const char *const *l = g_get_language_names(); *l; l++) {
 		const char *s = g_hash_table_lookup(t->by_lang, *l);
 		if (s)
-			return g_strdup(s);
+			return s;
 	}
 	const char *en = g_hash_table_lookup(t->by_lang, "en");
 	if (en)
-		return g_strdup(en);
+		return en;
 	GHashTableIter it;
 	gpointer v = NULL;
 	g_hash_table_iter_init(&it, t->by_lang);
 	g_hash_table_iter_next(&it, NULL, &v);
-	return g_strdup(v);
+	return v;
 }
 
 /* ---- rule sets ---- */
@@ -318,6 +318,9 @@ etq_rules_prepare(EtqRules *rules)
 		for (guint i = 0; i < set->rules->len; i++) {
 			EtqRule *r = g_ptr_array_index(set->rules, i);
 			r->index = rules->all_rules->len;
+			/* the UI language is the process's: look the hints up once */
+			r->message_text = etq_l10n_text(&r->message);
+			r->suggestion_text = etq_l10n_text(&r->suggestion);
 			g_ptr_array_add(rules->all_rules, r);
 			if (r->regex || r->flags[SLOT_MATCH])
 				g_ptr_array_add(rules->scan_rules, r);
@@ -368,13 +371,7 @@ gboolean etq_rule_set_enabled(const EtqRuleSet *set) { return set->enabled; }
 const char *
 etq_rule_set_description(const EtqRuleSet *set)
 {
-	if (set->description.msgid)
-		return g_dgettext(ETQ_TEXT_DOMAIN, set->description.msgid);
-	/* A user's texts per language: keep the chosen one with the set. */
-	char *s = etq_l10n_get(&set->description);
-	const char *interned = g_intern_string(s);
-	g_free(s);
-	return interned;
+	return etq_l10n_text(&set->description);
 }
 
 const EtqRule *

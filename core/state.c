@@ -25,9 +25,10 @@ typedef struct {
 
 typedef struct {
 	char *key;              /* normalised text */
-	GPtrArray *convs;       /* where it went */
-	GArray *times;
-	gboolean fired;
+	guint hash;             /* of key, computed once per message */
+	guint n;
+	char *convs[MAX_POST_CONVS]; /* where it went, oldest first */
+	gint64 times[MAX_POST_CONVS];
 	GList *link;            /* in EtqState.posts_order */
 } Post;
 
@@ -38,9 +39,9 @@ struct EtqState {
 	GHashTable *convs;      /* name -> Conv */
 	GQueue lru;             /* Conv, most recent first */
 	GQueue pending;         /* Conv with a deadline, earliest first */
-	GHashTable *posts;      /* key -> Post */
+	GHashTable *posts;      /* set of Post, by key */
 	GQueue posts_order;     /* Post, oldest first */
-	char *key;              /* the post key of the message analysed last */
+	Post key;               /* the key of the message analysed last (key.key NULL: none) */
 	guint key_serial;
 	gint64 now;
 };
@@ -148,29 +149,41 @@ later(gint64 now, gint64 delay)
 
 /* ---- cross-posting ---- */
 
+static guint
+post_hash(gconstpointer p)
+{
+	return ((const Post *)p)->hash;
+}
+
+static gboolean
+post_equal(gconstpointer a, gconstpointer b)
+{
+	return strcmp(((const Post *)a)->key, ((const Post *)b)->key) == 0;
+}
+
 static void
 post_free(gpointer p)
 {
 	Post *post = p;
 	g_free(post->key);
-	g_ptr_array_unref(post->convs);
-	g_array_free(post->times, TRUE);
+	for (guint i = 0; i < post->n; i++)
+		g_free(post->convs[i]);
 	g_free(post);
 }
 
-/* The text with case, spacing and links normalised; NULL if too short to count. */
+/* The text with case, spacing and links normalised (the scanner's words,
+ * one space apart); NULL if too short to count. */
 static char *
 post_key(const EtqText *t, gint64 min_words)
 {
 	if (t->n_words < min_words)
 		return NULL;
-	GString *key = g_string_sized_new(t->len);
-	for (guint i = 0; i < t->tokens->len; i++) {
-		if (i)
-			g_string_append_c(key, ' ');
-		g_string_append(key, etq_token_norm(t, etq_text_token(t, i)));
-	}
-	return g_string_free(key, FALSE);
+	gsize len = t->norm->len ? t->norm->len - 1 : 0; /* each word ends in NUL */
+	char *key = g_malloc(len + 1);
+	for (gsize i = 0; i < len; i++)
+		key[i] = t->norm->str[i] ? t->norm->str[i] : ' ';
+	key[len] = '\0';
+	return key;
 }
 
 static void
@@ -179,9 +192,9 @@ prune_posts(EtqState *st, gint64 window)
 	Post *p;
 	while ((p = g_queue_peek_head(&st->posts_order)) &&
 	       (g_queue_get_length(&st->posts_order) > MAX_POSTS ||
-	        older_than(st->now, g_array_index(p->times, gint64, p->times->len - 1), window))) {
+	        older_than(st->now, p->times[p->n - 1], window))) {
 		g_queue_pop_head(&st->posts_order);
-		g_hash_table_remove(st->posts, p->key);
+		g_hash_table_remove(st->posts, p);
 	}
 }
 
@@ -192,10 +205,10 @@ post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean
 {
 	guint others = 0;
 	*here = FALSE;
-	for (guint i = 0; p && i < p->convs->len; i++) {
-		if (older_than(now, g_array_index(p->times, gint64, i), window))
+	for (guint i = 0; p && i < p->n; i++) {
+		if (older_than(now, p->times[i], window))
 			continue;
-		if (strcmp(g_ptr_array_index(p->convs, i), conv) == 0)
+		if (strcmp(p->convs[i], conv) == 0)
 			*here = TRUE;
 		else
 			others++;
@@ -204,32 +217,32 @@ post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean
 }
 
 static void
-post_record(EtqState *st, const char *key, const char *conv)
+post_record(EtqState *st, const Post *key, const char *conv)
 {
 	Post *p = g_hash_table_lookup(st->posts, key);
 	if (!p) {
 		p = g_new0(Post, 1);
-		p->key = g_strdup(key);
-		p->convs = g_ptr_array_new_with_free_func(g_free);
-		p->times = g_array_new(FALSE, FALSE, sizeof(gint64));
-		g_hash_table_insert(st->posts, p->key, p);
+		p->key = g_strdup(key->key);
+		p->hash = key->hash;
+		g_hash_table_add(st->posts, p);
 	} else {
 		g_queue_unlink(&st->posts_order, p->link);
 		g_list_free(p->link);
 	}
 	g_queue_push_tail(&st->posts_order, p);
 	p->link = st->posts_order.tail;
-	for (guint i = 0; i < p->convs->len; i++)
-		if (strcmp(g_ptr_array_index(p->convs, i), conv) == 0) {
-			g_array_index(p->times, gint64, i) = st->now;
+	for (guint i = 0; i < p->n; i++)
+		if (strcmp(p->convs[i], conv) == 0) {
+			p->times[i] = st->now;
 			return;
 		}
-	if (p->convs->len >= MAX_POST_CONVS) {
-		g_ptr_array_remove_index(p->convs, 0);
-		g_array_remove_index(p->times, 0);
+	if (p->n == MAX_POST_CONVS) { /* forget the oldest */
+		g_free(p->convs[0]);
+		memmove(p->convs, p->convs + 1, --p->n * sizeof p->convs[0]);
+		memmove(p->times, p->times + 1, p->n * sizeof p->times[0]);
 	}
-	g_ptr_array_add(p->convs, g_strdup(conv));
-	g_array_append_val(p->times, st->now);
+	p->convs[p->n] = g_strdup(conv);
+	p->times[p->n++] = st->now;
 }
 
 static void
@@ -242,15 +255,15 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	if (record)
 		prune_posts(st, window);
 	if (st->key_serial != st->scratch.serial) { /* once per message, for check and record */
-		g_free(st->key);
-		st->key = post_key(&st->scratch.text, rule->params[0]);
+		g_free(st->key.key);
+		st->key.key = post_key(&st->scratch.text, rule->params[0]);
+		st->key.hash = st->key.key ? g_str_hash(st->key.key) : 0;
 		st->key_serial = st->scratch.serial;
 	}
-	const char *key = st->key;
-	if (!key)
+	if (!st->key.key)
 		return;
 	gboolean here;
-	guint spread = post_spread(g_hash_table_lookup(st->posts, key), conv, st->now, window, &here) + 1;
+	guint spread = post_spread(g_hash_table_lookup(st->posts, &st->key), conv, st->now, window, &here) + 1;
 	if (out && !here && spread == rule->params[1]) {
 		EtqFinding *f = etq_finding_new(rule, conv, ev->peer, ev->me, 0, spread);
 		f->span_start = 0;
@@ -258,7 +271,7 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 		g_ptr_array_add(out, f);
 	}
 	if (record)
-		post_record(st, key, conv);
+		post_record(st, &st->key, conv);
 }
 
 /* ---- timers ---- */
@@ -361,7 +374,7 @@ etq_state_new(EtqRules *rules, const EtqConfig *config)
 		etq_config_init(&st->config);
 	etq_scratch_init(&st->scratch);
 	st->convs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, conv_free);
-	st->posts = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, post_free);
+	st->posts = g_hash_table_new_full(post_hash, post_equal, post_free, NULL);
 	g_queue_init(&st->lru);
 	g_queue_init(&st->pending);
 	g_queue_init(&st->posts_order);
@@ -380,7 +393,7 @@ etq_state_free(EtqState *st)
 	g_hash_table_destroy(st->convs);
 	g_hash_table_destroy(st->posts);
 	etq_scratch_clear(&st->scratch);
-	g_free(st->key);
+	g_free(st->key.key);
 	g_free(st);
 }
 
