@@ -161,15 +161,27 @@ scan_link(EtqText *t, const char *p, const char *end)
 	return p;
 }
 
+/* An ASCII word followed by ASCII: lowercased in one go, the common case. */
+static gboolean
+ascii_word(GString *norm, const char *start, const char *p, const char *end)
+{
+	if (p < end && ((guchar)*p >= 0x80 || *p == '\''))
+		return FALSE;
+	gsize from = norm->len, n = p - start;
+	g_string_set_size(norm, from + n);
+	for (gsize i = 0; i < n; i++)
+		norm->str[from + i] = start[i] >= 'A' && start[i] <= 'Z' ? start[i] + ('a' - 'A') : start[i];
+	return TRUE;
+}
+
 static const char *
 scan_word(EtqText *t, const char *p, const char *end)
 {
 	const char *start = p;
-	while (p < end) {
-		if ((guchar)*p < 0x80 && g_ascii_isalnum(*p)) { /* the common case */
-			p++;
-			continue;
-		}
+	while (p < end && (guchar)*p < 0x80 && g_ascii_isalnum(*p))
+		p++;
+	gboolean ascii = ascii_word(t->norm, start, p, end);
+	while (!ascii && p < end) {
 		gunichar c = char_at(p, end);
 		if (is_word_char(c)) {
 			p = next_char(p, end);
@@ -186,7 +198,10 @@ scan_word(EtqText *t, const char *p, const char *end)
 	                 .norm = t->norm->len,
 	                 .at = start > t->text && start[-1] == '@',
 	                 .next = next_visible(p, end) };
-	etq_normalise_word(t->norm, start, p - start);
+	if (ascii)
+		tok.norm -= p - start;
+	else
+		etq_normalise_word(t->norm, start, p - start);
 	tok.norm_len = t->norm->len - tok.norm;
 	g_string_append_c(t->norm, '\0');
 	g_array_append_val(t->tokens, tok);
