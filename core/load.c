@@ -9,18 +9,71 @@
 
 /* ---- errors with file and line ---- */
 
+static void
+fail_v(EtqLoad *c, const char *path, const char *fmt, va_list ap)
+{
+	c->n_errors++;
+	if (!c->errors)
+		return;
+	char *reason = g_strdup_vprintf(fmt, ap);
+	g_ptr_array_add(c->errors, g_strdup_printf("%s:%u: %s", c->file,
+	                etq_json_line(c->text, path), reason));
+	g_free(reason);
+}
+
 G_GNUC_PRINTF(3, 4) void
 etq_fail(EtqLoad *c, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *reason = g_strdup_vprintf(fmt, ap);
+	fail_v(c, path, fmt, ap);
 	va_end(ap);
-	c->n_errors++;
-	if (c->errors)
-		g_ptr_array_add(c->errors, g_strdup_printf("%s:%u: %s", c->file,
-		                etq_json_line(c->text, path), reason));
-	g_free(reason);
+}
+
+G_GNUC_PRINTF(3, 4) void
+etq_fail_in(EtqLoad *c, const char *key, const char *fmt, ...)
+{
+	gsize up = etq_at_key(c, key);
+	va_list ap;
+	va_start(ap, fmt);
+	fail_v(c, c->at->str, fmt, ap);
+	va_end(ap);
+	etq_at_up(c, up);
+}
+
+/* ---- where the parse is ---- */
+
+gsize
+etq_at_key(EtqLoad *c, const char *key)
+{
+	gsize len = c->at->len;
+	if (len)
+		g_string_append_c(c->at, '/');
+	g_string_append(c->at, key);
+	return len;
+}
+
+/* Digits by hand: this runs for every rule and example, and a printf
+ * would cost more than the rest of the step. */
+gsize
+etq_at_index(EtqLoad *c, guint i)
+{
+	char digits[16];
+	int n = sizeof digits;
+	do
+		digits[--n] = '0' + i % 10;
+	while (i /= 10);
+	gsize len = c->at->len;
+	if (len)
+		g_string_append_c(c->at, '/');
+	g_string_append_len(c->at, digits + n, sizeof digits - n);
+	return len;
+}
+
+void
+etq_at_up(EtqLoad *c, gsize len)
+{
+	g_string_truncate(c->at, len);
 }
 
 /* ---- localised texts ---- */
@@ -124,7 +177,42 @@ etq_index_of(const char *const *names, const char *s)
 	return -1;
 }
 
-/* What is wrong with a phrase, or NULL; no allocation for ASCII phrases. */
+/* A piece's letters, counted the way messages are read. */
+static guint
+normalised_length(const char *start, gsize len)
+{
+	char *piece = g_strndup(start, len);
+	char *norm = etq_normalise_phrase(piece);
+	guint n = g_utf8_strlen(norm, -1);
+	g_free(norm);
+	g_free(piece);
+	return n;
+}
+
+/* Do a non-ASCII piece's ASCII letters and digits settle the checks below?
+ * Normalising keeps each of them as one character (or inside "<link>"), so
+ * the normalised piece is at least that long. */
+static gboolean
+enough_ascii(guint ascii_alnum, gboolean prefix)
+{
+	return ascii_alnum >= (prefix ? 3u : 1u);
+}
+
+/* The end of the piece at p (up to a space, tab or the end), counting its
+ * ASCII letters and digits and OR-ing its bytes. Every phrase of every rule
+ * passes here; most bytes are above ' ', so one comparison lets them by. */
+static const char *
+scan_piece(const char *p, guint *alnum, guchar *bits)
+{
+	for (guchar b; (b = *p) > ' ' || (b && b != ' ' && b != '\t'); p++) {
+		*alnum += g_ascii_isalnum(b);
+		*bits |= b;
+	}
+	return p;
+}
+
+/* What is wrong with a phrase, or NULL; no allocation for ASCII phrases or
+ * pieces with enough ASCII letters. */
 const char *
 etq_phrase_problem(const char *phrase)
 {
@@ -137,24 +225,16 @@ etq_phrase_problem(const char *phrase)
 			break;
 		const char *start = p;
 		guint alnum = 0;
-		gboolean ascii = TRUE;
-		while (*p && *p != ' ' && *p != '\t') {
-			alnum += g_ascii_isalnum(*p);
-			ascii &= (guchar)*p < 0x80;
-			p++;
-		}
+		guchar bits = 0;
+		p = scan_piece(p, &alnum, &bits);
+		gboolean ascii = bits < 0x80;
 		gsize len = p - start;
 		if (len == 1 && *start == '*') {
 			if (first)
 				return "starts with *";
 		} else {
-			if (!ascii) { /* count letters the way messages are read */
-				char *piece = g_strndup(start, len);
-				char *norm = etq_normalise_phrase(piece);
-				alnum = g_utf8_strlen(norm, -1);
-				g_free(norm);
-				g_free(piece);
-			}
+			if (!ascii && !enough_ascii(alnum, start[len - 1] == '*'))
+				alnum = normalised_length(start, len);
 			if (alnum == 0)
 				return "has a piece with no letters or digits";
 			if (start[len - 1] == '*' && alnum < 3)

@@ -18,10 +18,19 @@ typedef struct {
 	const cJSON *lists;
 	GStringChunk *strings;  /* the set's phrase texts */
 	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
+	/* While etq_parse_rules runs: where it is, e.g. "rules/3/examples/1",
+	 * kept as it goes down so that no path is formatted for every value. */
+	GString *at;
 } EtqLoad;
 
 /* Adds "FILE:LINE: reason" for the value at path (e.g. "rules/3/category"). */
 G_GNUC_PRINTF(3, 4) void etq_fail(EtqLoad *c, const char *path, const char *fmt, ...);
+/* The same for the value at key below c->at. */
+G_GNUC_PRINTF(3, 4) void etq_fail_in(EtqLoad *c, const char *key, const char *fmt, ...);
+/* Go down to key or index below c->at; each returns what etq_at_up takes back. */
+gsize etq_at_key(EtqLoad *c, const char *key);
+gsize etq_at_index(EtqLoad *c, guint i);
+void etq_at_up(EtqLoad *c, gsize len);
 /* The parsed JSON of a file, or NULL with an error added; *text_out keeps the text. */
 cJSON *etq_load_json(const char *file, char **text_out, GPtrArray *errors, guint *n_errors);
 gboolean etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const char *const *allowed);

@@ -25,68 +25,108 @@ valid_category(const char *s)
 	return TRUE;
 }
 
-/* ---- phrases ---- */
+/* ---- phrases ----
+ * A list a rule refers to as "@name" is expanded once per file however many
+ * rules use it: its phrases are checked and copied into the set once, and
+ * each rule takes the pointers. */
 
+static gboolean add_phrases(EtqLoad *c, const cJSON *arr, EtqRule *rule, EtqSlot slot, int depth);
 
-static gboolean add_phrases(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot slot, int depth);
-
-static gboolean
-add_profile_list(EtqLoad *c, const char *path, const char *name, EtqRule *rule, EtqSlot slot)
+static EtqRule *
+holder_new(guint size)
 {
-	gboolean found = FALSE;
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
-		if (c->lang != ETQ_LANG_ANY && c->lang != l)
-			continue;
-		EtqProfile *prof = c->rules->profiles[l];
-		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
-		for (guint i = 0; list && i < list->len; i++)
-			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
-		found |= list != NULL;
-	}
-	if (!found)
-		etq_fail(c, path, "no list \"@%s\" in this file or the language profile", name);
-	return found;
+	EtqRule *holder = g_new0(EtqRule, 1);
+	holder->phrases[SLOT_MATCH] = g_ptr_array_sized_new(size);
+	return holder;
 }
 
 static void
-expanded_free(gpointer p)
+holder_free(gpointer p)
 {
 	EtqRule *holder = p;
 	g_ptr_array_unref(holder->phrases[SLOT_MATCH]);
 	g_free(holder);
 }
 
-/* A list of this file, expanded and checked once however many rules use it. */
+static void
+add_expanded(const EtqRule *holder, EtqRule *rule, EtqSlot slot)
+{
+	g_ptr_array_extend(rule->phrases[slot], holder->phrases[SLOT_MATCH], NULL, NULL);
+	rule->flags[slot] |= holder->flags[SLOT_MATCH];
+}
+
+/* The list of the language profile(s) of this file, or NULL. */
+static EtqRule *
+expand_profile_list(EtqLoad *c, const char *name)
+{
+	EtqRule *holder = NULL;
+	for (int l = 0; l < ETQ_N_LANGS; l++) {
+		if (c->lang != ETQ_LANG_ANY && c->lang != l)
+			continue;
+		EtqProfile *prof = c->rules->profiles[l];
+		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
+		if (list && !holder)
+			holder = holder_new(list->len);
+		for (guint i = 0; list && i < list->len; i++)
+			g_ptr_array_add(holder->phrases[SLOT_MATCH],
+			                g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
+	}
+	return holder;
+}
+
+/* The profiles' phrases were checked when they loaded. */
+static gboolean
+add_profile_list(EtqLoad *c, const char *name, EtqRule *rule, EtqSlot slot)
+{
+	EtqRule *holder = g_hash_table_lookup(c->expanded, name);
+	if (!holder) {
+		holder = expand_profile_list(c, name);
+		if (!holder) {
+			etq_fail(c, c->at->str, "no list \"@%s\" in this file or the language profile", name);
+			return FALSE;
+		}
+		g_hash_table_insert(c->expanded, (gpointer)name, holder);
+	}
+	add_expanded(holder, rule, slot);
+	return TRUE;
+}
+
+/* A list of this file, checked where it stands ("lists/name"). */
+static EtqRule *
+expand_file_list(EtqLoad *c, const cJSON *list, const char *name, int depth)
+{
+	EtqRule *holder = holder_new(cJSON_GetArraySize(list));
+	GString *outer = c->at;
+	c->at = g_string_new("lists");
+	etq_at_key(c, name);
+	gboolean ok = add_phrases(c, list, holder, SLOT_MATCH, depth + 1);
+	g_string_free(c->at, TRUE);
+	c->at = outer;
+	if (!ok)
+		g_clear_pointer(&holder, holder_free);
+	return holder;
+}
+
 static gboolean
 add_file_list(EtqLoad *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlot slot, int depth)
 {
-	EtqRule *cached = g_hash_table_lookup(c->expanded, name);
-	if (!cached) {
+	EtqRule *holder = g_hash_table_lookup(c->expanded, name);
+	if (!holder) {
 		if (depth > 4) {
 			etq_fail(c, "lists", "lists nest too deeply at \"@%s\"", name);
 			return FALSE;
 		}
-		cached = g_new0(EtqRule, 1);
-		cached->phrases[SLOT_MATCH] = g_ptr_array_new();
-		char *lp = g_strdup_printf("lists/%s", name);
-		gboolean ok = add_phrases(c, list, lp, cached, SLOT_MATCH, depth + 1);
-		g_free(lp);
-		if (!ok) {
-			g_ptr_array_unref(cached->phrases[SLOT_MATCH]);
-			g_free(cached);
+		holder = expand_file_list(c, list, name, depth);
+		if (!holder)
 			return FALSE;
-		}
-		g_hash_table_insert(c->expanded, (gpointer)name, cached);
+		g_hash_table_insert(c->expanded, (gpointer)name, holder);
 	}
-	GPtrArray *from = cached->phrases[SLOT_MATCH];
-	for (guint i = 0; i < from->len; i++)
-		g_ptr_array_add(rule->phrases[slot], g_ptr_array_index(from, i));
-	rule->flags[slot] |= cached->flags[SLOT_MATCH];
+	add_expanded(holder, rule, slot);
 	return TRUE;
 }
 
 static gboolean
-add_phrase_entry(EtqLoad *c, const char *s, const char *path, EtqRule *rule, EtqSlot slot, int depth)
+add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int depth)
 {
 	if (strcmp(s, "?") == 0) {
 		rule->flags[slot] |= SLOT_QMARK;
@@ -97,38 +137,46 @@ add_phrase_entry(EtqLoad *c, const char *s, const char *path, EtqRule *rule, Etq
 		return TRUE;
 	}
 	if (s[0] != '@') {
-		if (!etq_phrase_valid(c, path, s))
+		if (!etq_phrase_valid(c, c->at->str, s))
 			return FALSE;
 		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, s));
 		return TRUE;
 	}
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
 	if (!list)
-		return add_profile_list(c, path, s + 1, rule, slot);
+		return add_profile_list(c, s + 1, rule, slot);
 	return add_file_list(c, list, list->string, rule, slot, depth);
 }
 
+/* Most entries are phrases without a mistake: they need no path. "?" is
+ * not one (no letters), "@list" and "<link>" are looked at below. */
 static gboolean
-add_phrases(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSlot slot, int depth)
+plain_phrase(const char *s)
+{
+	return s[0] != '@' && (s[0] != '<' || strcmp(s, "<link>") != 0) && etq_phrase_problem(s) == NULL;
+}
+
+/* The phrases of the array at c->at into a slot of rule. */
+static gboolean
+add_phrases(EtqLoad *c, const cJSON *arr, EtqRule *rule, EtqSlot slot, int depth)
 {
 	if (!cJSON_IsArray(arr) || !arr->child) {
-		etq_fail(c, path, "must be a non-empty list of phrases");
+		etq_fail(c, c->at->str, "must be a non-empty list of phrases");
 		return FALSE;
 	}
-	int i = 0;
+	guint i = 0;
 	for (const cJSON *e = arr->child; e; e = e->next, i++) {
-		if (cJSON_IsString(e) && e->valuestring[0] != '@' && strcmp(e->valuestring, "<link>") != 0 &&
-		    etq_phrase_problem(e->valuestring) == NULL) {
+		if (cJSON_IsString(e) && plain_phrase(e->valuestring)) {
 			g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, e->valuestring));
 			continue;
 		}
-		char *p = g_strdup_printf("%s/%d", path, i);
+		gsize up = etq_at_index(c, i);
 		gboolean ok = cJSON_IsString(e);
 		if (!ok)
-			etq_fail(c, p, "a phrase must be a text");
+			etq_fail(c, c->at->str, "a phrase must be a text");
 		else
-			ok = add_phrase_entry(c, e->valuestring, p, rule, slot, depth);
-		g_free(p);
+			ok = add_phrase_entry(c, e->valuestring, rule, slot, depth);
+		etq_at_up(c, up);
 		if (!ok)
 			return FALSE;
 	}
@@ -138,12 +186,12 @@ add_phrases(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, EtqSl
 /* ---- patterns ---- */
 
 static EtqPattern *
-compile_regex(EtqLoad *c, const char *path, const char *re)
+compile_regex(EtqLoad *c, const char *re)
 {
 	char *error = NULL;
 	EtqPattern *rx = etq_pattern_new(re, &error);
 	if (!rx) {
-		etq_fail(c, path, "%s", error);
+		etq_fail_in(c, "regex", "%s", error);
 		g_free(error);
 	}
 	return rx;
@@ -161,18 +209,19 @@ example_free(gpointer p)
 	g_free(e);
 }
 
+/* The example at c->at. */
 static gboolean
-parse_example(EtqLoad *c, const cJSON *j, const char *path, const EtqRule *rule, EtqExample *ex)
+parse_example(EtqLoad *c, const cJSON *j, const EtqRule *rule, EtqExample *ex)
 {
 	static const char *const keys[] = { "text", "dir", "chat", "known", "peer", NULL };
 	ex->ev.dir = rule->dirs & DIR_OUT ? ETQ_DIR_OUT : ETQ_DIR_IN;
 	ex->ev.chat = rule->chats & CHAT_IM ? ETQ_CHAT_IM : ETQ_CHAT_GROUP;
 	ex->ev.known = ETQ_KNOWN_NO;
 	ex->peer = g_strdup("pat");
-	ex->path = g_strdup(path);
+	ex->path = g_strndup(c->at->str, c->at->len);
 	const cJSON *text = j;
 	if (cJSON_IsObject(j)) {
-		if (!etq_check_keys(c, j, path, keys))
+		if (!etq_check_keys(c, j, ex->path, keys))
 			return FALSE;
 		text = cJSON_GetObjectItemCaseSensitive(j, "text");
 		const cJSON *dir = cJSON_GetObjectItemCaseSensitive(j, "dir");
@@ -191,7 +240,7 @@ parse_example(EtqLoad *c, const cJSON *j, const char *path, const EtqRule *rule,
 		}
 	}
 	if (!cJSON_IsString(text)) {
-		etq_fail(c, path, "an example is a text or an object with \"text\"");
+		etq_fail(c, ex->path, "an example is a text or an object with \"text\"");
 		return FALSE;
 	}
 	ex->text = g_strdup(text->valuestring);
@@ -201,27 +250,30 @@ parse_example(EtqLoad *c, const cJSON *j, const char *path, const EtqRule *rule,
 	return TRUE;
 }
 
+/* The examples of rule at key ("examples" or "counterexamples") below c->at. */
 static gboolean
-parse_examples(EtqLoad *c, const cJSON *arr, const char *path, EtqRule *rule, GPtrArray **out)
+parse_examples(EtqLoad *c, const cJSON *rule_json, const char *key, EtqRule *rule, GPtrArray **out)
 {
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(rule_json, key);
 	*out = g_ptr_array_new_with_free_func(example_free);
 	if (!arr && rule->detector)
 		return TRUE;
 	if (!cJSON_IsArray(arr) || !arr->child) {
-		etq_fail(c, path, "every rule needs a non-empty list \"%s\"", strrchr(path, '/') + 1);
+		etq_fail_in(c, key, "every rule needs a non-empty list \"%s\"", key);
 		return FALSE;
 	}
-	int i = 0;
-	for (const cJSON *e = arr->child; e; e = e->next, i++) {
-		char *p = g_strdup_printf("%s/%d", path, i);
+	gsize up = etq_at_key(c, key);
+	gboolean ok = TRUE;
+	guint i = 0;
+	for (const cJSON *e = arr->child; e && ok; e = e->next, i++) {
+		gsize up_i = etq_at_index(c, i);
 		EtqExample *ex = g_new0(EtqExample, 1);
-		gboolean ok = parse_example(c, e, p, rule, ex);
-		g_free(p);
+		ok = parse_example(c, e, rule, ex);
 		g_ptr_array_add(*out, ex);
-		if (!ok)
-			return FALSE;
+		etq_at_up(c, up_i);
 	}
-	return TRUE;
+	etq_at_up(c, up);
+	return ok;
 }
 
 /* ---- rules ---- */
@@ -245,7 +297,7 @@ etq_rule_free(gpointer p)
 }
 
 static gboolean
-parse_choice(EtqLoad *c, const cJSON *obj, const char *key, const char *path,
+parse_choice(EtqLoad *c, const cJSON *obj, const char *key,
              const char *const *names, const guint8 *values, guint8 dflt, guint8 *out)
 {
 	const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -254,36 +306,33 @@ parse_choice(EtqLoad *c, const cJSON *obj, const char *key, const char *path,
 		return TRUE;
 	int i = cJSON_IsString(j) ? etq_index_of(names, j->valuestring) : -1;
 	if (i < 0) {
-		char *p = g_strdup_printf("%s/%s", path, key);
-		etq_fail(c, p, "\"%s\" must be one of %s|%s|%s", key, names[0], names[1], names[2]);
-		g_free(p);
+		etq_fail_in(c, key, "\"%s\" must be one of %s|%s|%s", key, names[0], names[1], names[2]);
 		return FALSE;
 	}
 	*out = values[i];
 	return TRUE;
 }
 
+/* The "when" at c->at. */
 static gboolean
-parse_when(EtqLoad *c, const cJSON *when, const char *path, EtqRule *rule)
+parse_when(EtqLoad *c, const cJSON *when, EtqRule *rule)
 {
 	memset(rule->when, -1, sizeof rule->when);
 	if (!when)
 		return TRUE;
 	if (!cJSON_IsObject(when)) {
-		etq_fail(c, path, "\"when\" must be an object");
+		etq_fail(c, c->at->str, "\"when\" must be an object");
 		return FALSE;
 	}
 	for (const cJSON *e = when->child; e; e = e->next) {
 		int w = etq_index_of(when_names, e->string);
-		char *p = g_strdup_printf("%s/%s", path, e->string);
 		gboolean ok = w >= 0 && cJSON_IsBool(e);
 		if (w < 0)
-			etq_fail(c, p, "unknown condition \"%s\"", e->string);
+			etq_fail_in(c, e->string, "unknown condition \"%s\"", e->string);
 		else if (!ok)
-			etq_fail(c, p, "condition \"%s\" must be true or false", e->string);
+			etq_fail_in(c, e->string, "condition \"%s\" must be true or false", e->string);
 		else
 			rule->when[w] = cJSON_IsTrue(e);
-		g_free(p);
 		if (!ok)
 			return FALSE;
 	}
@@ -291,45 +340,45 @@ parse_when(EtqLoad *c, const cJSON *when, const char *path, EtqRule *rule)
 }
 
 static gboolean
-parse_detector(EtqLoad *c, const cJSON *j, const char *path, EtqRule *rule)
+parse_params(EtqLoad *c, const cJSON *params, EtqRule *rule)
+{
+	static const char *const param_names[] = { "min_words", "conversations", "window", NULL };
+	if (params && !cJSON_IsObject(params)) {
+		etq_fail_in(c, "params", "params must be an object");
+		return FALSE;
+	}
+	for (const cJSON *e = params ? params->child : NULL; e; e = e->next) {
+		int k = etq_index_of(param_names, e->string);
+		gboolean ok = k >= 0 && cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 1e7;
+		if (!ok) {
+			gsize up = etq_at_key(c, "params");
+			etq_fail_in(c, e->string, "params are min_words, conversations and window, whole numbers from 1");
+			etq_at_up(c, up);
+			return FALSE;
+		}
+		rule->params[k] = (gint64)e->valuedouble;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_detector(EtqLoad *c, const cJSON *j, EtqRule *rule)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detector");
-	const cJSON *params = cJSON_GetObjectItemCaseSensitive(j, "params");
 	rule->params[0] = 5, rule->params[1] = 3, rule->params[2] = 600;
 	if (!d)
 		return TRUE;
-	char *p = g_strdup_printf("%s/detector", path);
 	int i = cJSON_IsString(d) ? etq_index_of(detector_names, d->valuestring) : -1;
-	if (i <= 0)
-		etq_fail(c, p, "detector must be unanswered, over-engagement or cross-post");
-	g_free(p);
-	if (i <= 0)
+	if (i <= 0) {
+		etq_fail_in(c, "detector", "detector must be unanswered, over-engagement or cross-post");
 		return FALSE;
+	}
 	rule->detector = i;
-	if (params && !cJSON_IsObject(params)) {
-		char *pp = g_strdup_printf("%s/params", path);
-		etq_fail(c, pp, "params must be an object");
-		g_free(pp);
-		return FALSE;
-	}
-	static const char *const param_names[] = { "min_words", "conversations", "window", NULL };
-	for (const cJSON *e = params ? params->child : NULL; e; e = e->next) {
-		int k = etq_index_of(param_names, e->string);
-		char *pp = g_strdup_printf("%s/params/%s", path, e->string);
-		gboolean ok = k >= 0 && cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 1e7;
-		if (!ok)
-			etq_fail(c, pp, "params are min_words, conversations and window, whole numbers from 1");
-		else
-			rule->params[k] = (gint64)e->valuedouble;
-		g_free(pp);
-		if (!ok)
-			return FALSE;
-	}
-	return TRUE;
+	return parse_params(c, cJSON_GetObjectItemCaseSensitive(j, "params"), rule);
 }
 
 static gboolean
-parse_slots(EtqLoad *c, const cJSON *j, const char *path, EtqRule *rule)
+parse_slots(EtqLoad *c, const cJSON *j, EtqRule *rule)
 {
 	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless" };
 	gboolean ok = TRUE;
@@ -338,25 +387,72 @@ parse_slots(EtqLoad *c, const cJSON *j, const char *path, EtqRule *rule)
 		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, slot_names[s]);
 		if (!arr)
 			continue;
-		char *p = g_strdup_printf("%s/%s", path, slot_names[s]);
-		ok &= add_phrases(c, arr, p, rule, s, 0);
-		g_free(p);
+		gsize up = etq_at_key(c, slot_names[s]);
+		ok &= add_phrases(c, arr, rule, s, 0);
+		etq_at_up(c, up);
 	}
 	const cJSON *re = cJSON_GetObjectItemCaseSensitive(j, "regex");
 	if (re) {
-		char *p = g_strdup_printf("%s/regex", path);
 		if (!cJSON_IsString(re))
-			etq_fail(c, p, "regex must be a text");
+			etq_fail_in(c, "regex", "regex must be a text");
 		else
-			rule->regex = compile_regex(c, p, re->valuestring);
+			rule->regex = compile_regex(c, re->valuestring);
 		ok &= rule->regex != NULL;
-		g_free(p);
 	}
 	return ok;
 }
 
+/* id, category and severity; all three are checked, so that one load
+ * reports every such mistake of a rule. */
+static gboolean
+parse_names(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	static const char *const sev[] = { "hint", "warn", NULL };
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
+	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(j, "category");
+	const cJSON *severity = cJSON_GetObjectItemCaseSensitive(j, "severity");
+	gboolean ok = TRUE;
+	if (!cJSON_IsString(id) || !*id->valuestring)
+		ok = FALSE, etq_fail(c, c->at->str, "rule without an \"id\"");
+	else
+		rule->id = g_strdup(id->valuestring);
+	if (!cJSON_IsString(cat) || !valid_category(cat->valuestring))
+		ok = FALSE, etq_fail_in(c, "category", "unknown category \"%s\"",
+		                        cJSON_IsString(cat) ? cat->valuestring : "");
+	else
+		rule->category = g_strdup(cat->valuestring);
+	int s = cJSON_IsString(severity) ? etq_index_of(sev, severity->valuestring) : -1;
+	if (s < 0)
+		ok = FALSE, etq_fail_in(c, "severity", "severity must be warn or hint");
+	rule->severity = s == 1 ? ETQ_SEVERITY_WARN : ETQ_SEVERITY_HINT;
+	return ok;
+}
+
+/* A localised text of the rule at key; optional ones may be missing. */
+static gboolean
+parse_text(EtqLoad *c, const cJSON *j, const char *key, gboolean optional, EtqText_l10n *out)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, key);
+	if (!t && optional)
+		return TRUE;
+	gsize up = etq_at_key(c, key);
+	gboolean ok = etq_l10n_parse(c, t, c->at->str, out);
+	etq_at_up(c, up);
+	return ok;
+}
+
+static gboolean
+parse_when_at(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	gsize up = etq_at_key(c, "when");
+	gboolean ok = parse_when(c, cJSON_GetObjectItemCaseSensitive(j, "when"), rule);
+	etq_at_up(c, up);
+	return ok;
+}
+
+/* The rule at c->at, or NULL with its errors added. */
 static EtqRule *
-parse_rule(EtqLoad *c, const cJSON *j, const char *path)
+parse_rule(EtqLoad *c, const cJSON *j)
 {
 	static const char *const keys[] = { "id", "category", "severity", "dir", "chat", "match",
 		"regex", "also", "unless", "when", "detector", "params", "message", "suggestion",
@@ -365,62 +461,29 @@ parse_rule(EtqLoad *c, const cJSON *j, const char *path)
 	static const guint8 dir_v[] = { DIR_IN, DIR_OUT, DIR_IN | DIR_OUT };
 	static const char *const chats[] = { "im", "group", "any", NULL };
 	static const guint8 chat_v[] = { CHAT_IM, CHAT_GROUP, CHAT_IM | CHAT_GROUP };
-	static const char *const sev[] = { "hint", "warn", NULL };
 
 	if (!cJSON_IsObject(j)) {
-		etq_fail(c, path, "a rule must be an object");
+		etq_fail(c, c->at->str, "a rule must be an object");
 		return NULL;
 	}
-	if (!etq_check_keys(c, j, path, keys))
+	if (!etq_check_keys(c, j, c->at->str, keys))
 		return NULL;
 	EtqRule *rule = g_new0(EtqRule, 1);
 	rule->lang = c->lang;
 	rule->file = g_intern_string(c->file);
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "id");
-	const cJSON *cat = cJSON_GetObjectItemCaseSensitive(j, "category");
-	const cJSON *severity = cJSON_GetObjectItemCaseSensitive(j, "severity");
-	char *p = NULL;
-	gboolean ok = TRUE;
-	if (!cJSON_IsString(id) || !*id->valuestring)
-		ok = FALSE, etq_fail(c, path, "rule without an \"id\"");
-	else
-		rule->id = g_strdup(id->valuestring);
-	p = g_strdup_printf("%s/category", path);
-	if (!cJSON_IsString(cat) || !valid_category(cat->valuestring))
-		ok = FALSE, etq_fail(c, p, "unknown category \"%s\"", cJSON_IsString(cat) ? cat->valuestring : "");
-	else
-		rule->category = g_strdup(cat->valuestring);
-	g_free(p);
-	p = g_strdup_printf("%s/severity", path);
-	int s = cJSON_IsString(severity) ? etq_index_of(sev, severity->valuestring) : -1;
-	if (s < 0)
-		ok = FALSE, etq_fail(c, p, "severity must be warn or hint");
-	rule->severity = s == 1 ? ETQ_SEVERITY_WARN : ETQ_SEVERITY_HINT;
-	g_free(p);
-	ok = ok && parse_choice(c, j, "dir", path, dirs, dir_v, DIR_OUT, &rule->dirs)
-	        && parse_choice(c, j, "chat", path, chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
-	ok = ok && parse_detector(c, j, path, rule);
-	ok = ok && parse_slots(c, j, path, rule);
-	p = g_strdup_printf("%s/when", path);
-	ok = ok && parse_when(c, cJSON_GetObjectItemCaseSensitive(j, "when"), p, rule);
-	g_free(p);
+	gboolean ok = parse_names(c, j, rule);
+	ok = ok && parse_choice(c, j, "dir", dirs, dir_v, DIR_OUT, &rule->dirs)
+	        && parse_choice(c, j, "chat", chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
+	ok = ok && parse_detector(c, j, rule);
+	ok = ok && parse_slots(c, j, rule);
+	ok = ok && parse_when_at(c, j, rule);
 	if (ok && !rule->detector && !rule->regex && rule->phrases[SLOT_MATCH]->len == 0 &&
 	    !rule->flags[SLOT_MATCH])
-		ok = FALSE, etq_fail(c, path, "a rule needs \"match\", \"regex\" or \"detector\"");
-	p = g_strdup_printf("%s/message", path);
-	ok = ok && etq_l10n_parse(c, cJSON_GetObjectItemCaseSensitive(j, "message"), p, &rule->message);
-	g_free(p);
-	const cJSON *sugg = cJSON_GetObjectItemCaseSensitive(j, "suggestion");
-	p = g_strdup_printf("%s/suggestion", path);
-	ok = ok && (!sugg || etq_l10n_parse(c, sugg, p, &rule->suggestion));
-	g_free(p);
-	p = g_strdup_printf("%s/examples", path);
-	ok = ok && parse_examples(c, cJSON_GetObjectItemCaseSensitive(j, "examples"), p, rule, &rule->examples);
-	g_free(p);
-	p = g_strdup_printf("%s/counterexamples", path);
-	ok = ok && parse_examples(c, cJSON_GetObjectItemCaseSensitive(j, "counterexamples"), p, rule,
-	                          &rule->counterexamples);
-	g_free(p);
+		ok = FALSE, etq_fail(c, c->at->str, "a rule needs \"match\", \"regex\" or \"detector\"");
+	ok = ok && parse_text(c, j, "message", FALSE, &rule->message);
+	ok = ok && parse_text(c, j, "suggestion", TRUE, &rule->suggestion);
+	ok = ok && parse_examples(c, j, "examples", rule, &rule->examples);
+	ok = ok && parse_examples(c, j, "counterexamples", rule, &rule->counterexamples);
 	if (!ok) {
 		for (int k = 0; k < N_SLOTS; k++)
 			if (!rule->phrases[k])
@@ -429,6 +492,31 @@ parse_rule(EtqLoad *c, const cJSON *j, const char *path)
 		return NULL;
 	}
 	return rule;
+}
+
+/* The array "rules" into parsed, their ids into ids. */
+static void
+parse_rule_array(EtqLoad *c, const cJSON *rules, EtqRuleSet *set, GHashTable *ids, GPtrArray *parsed)
+{
+	c->at = g_string_new("rules");
+	guint i = 0;
+	for (const cJSON *r = rules->child; r; r = r->next, i++) {
+		gsize up = etq_at_index(c, i);
+		EtqRule *rule = parse_rule(c, r);
+		if (rule && (g_hash_table_contains(ids, rule->id))) {
+			etq_fail(c, c->at->str, "rule id \"%s\" is used twice", rule->id);
+			etq_rule_free(rule);
+			rule = NULL;
+		}
+		if (rule) {
+			g_hash_table_add(ids, rule->id);
+			rule->set = set;
+			g_ptr_array_add(parsed, rule);
+		}
+		etq_at_up(c, up);
+	}
+	g_string_free(c->at, TRUE);
+	c->at = NULL;
 }
 
 /* Parses the "rules" of one file into set; FALSE (and nothing added) on any error. */
@@ -444,7 +532,7 @@ etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 	c->lists = cJSON_GetObjectItemCaseSensitive(root, "lists");
 	c->strings = set->strings;
 	g_clear_pointer(&c->expanded, g_hash_table_destroy);
-	c->expanded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, expanded_free);
+	c->expanded = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, holder_free);
 	if (c->lists && !cJSON_IsObject(c->lists)) {
 		etq_fail(c, "lists", "\"lists\" must be an object of phrase lists");
 		return FALSE;
@@ -456,22 +544,7 @@ etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 	}
 	GPtrArray *parsed = g_ptr_array_new_with_free_func(etq_rule_free);
 	guint before = c->n_errors;
-	int i = 0;
-	for (const cJSON *r = rules->child; r; r = r->next, i++) {
-		char *path = g_strdup_printf("rules/%d", i);
-		EtqRule *rule = parse_rule(c, r, path);
-		if (rule && (g_hash_table_contains(ids, rule->id))) {
-			etq_fail(c, path, "rule id \"%s\" is used twice", rule->id);
-			etq_rule_free(rule);
-			rule = NULL;
-		}
-		if (rule) {
-			g_hash_table_add(ids, rule->id);
-			rule->set = set;
-			g_ptr_array_add(parsed, rule);
-		}
-		g_free(path);
-	}
+	parse_rule_array(c, rules, set, ids, parsed);
 	gboolean ok = c->n_errors == before;
 	if (ok) {
 		g_ptr_array_extend_and_steal(set->rules, parsed);
