@@ -211,10 +211,13 @@ static void
 print_json(const char *lang, const char *error, GPtrArray *found)
 {
 	if (!error && (!found || found->len == 0)) { /* the common case, without building a tree */
-		if (lang)
-			printf("{\"lang\":\"%s\",\"findings\":[]}\n", lang);
-		else
+		if (lang) { /* no format to parse on the most common line */
+			fputs("{\"lang\":\"", stdout);
+			fputs(lang, stdout);
+			fputs("\",\"findings\":[]}\n", stdout);
+		} else {
 			fputs("{\"findings\":[]}\n", stdout);
+		}
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

@@ -42,7 +42,7 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 static guint
 after_greeting(const EtqScratch *s)
 {
-	guint i = 0, n = s->text.tokens->len;
+	guint i = 0, n = s->text.n_tokens;
 	while (i < n && s->match.greeting_tok[i])
 		i++;
 	return i;
@@ -53,7 +53,7 @@ static int
 addressee(const EtqRules *rules, const EtqScratch *s)
 {
 	const EtqText *t = &s->text;
-	guint n = t->tokens->len;
+	guint n = t->n_tokens;
 	for (guint i = 0; i < n; i++)
 		if (etq_text_token(t, i)->at)
 			return i;
@@ -75,7 +75,7 @@ same_name(const EtqText *t, guint from, const char *name_norm, guint *end)
 	/* name_norm: normalised words joined by spaces */
 	const char *p = name_norm;
 	guint i = from;
-	while (*p && i < t->tokens->len) {
+	while (*p && i < t->n_tokens) {
 		const EtqToken *tok = etq_text_token(t, i);
 		if (strncmp(p, etq_token_norm(t, tok), tok->norm_len) != 0)
 			return FALSE;
@@ -95,7 +95,7 @@ mentions_norm(const EtqText *t, const char *name_norm)
 {
 	if (!name_norm || !*name_norm)
 		return FALSE;
-	for (guint i = 0; i < t->tokens->len; i++)
+	for (guint i = 0; i < t->n_tokens; i++)
 		if (same_name(t, i, name_norm, NULL))
 			return TRUE;
 	return FALSE;
@@ -149,7 +149,7 @@ static gboolean
 only_rule_words(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, const EtqEvent *ev)
 {
 	const EtqText *t = &s->text;
-	guint n = t->tokens->len;
+	guint n = t->n_tokens;
 	guint8 *covered = g_malloc0(n + 1);
 	const GArray *occ = s->match.occurrences;
 	for (guint i = 0; i < occ->len; i++) {

@@ -220,7 +220,7 @@ telling_word(const EtqText *t, guint i)
 	const EtqToken *tok = etq_text_token(t, i);
 	if (tok->link || tok->at || tok->norm_len < 3)
 		return FALSE;
-	if (i == 0 && (tok->next == ':' || tok->next == ',') && t->tokens->len > 1)
+	if (i == 0 && (tok->next == ':' || tok->next == ',') && t->n_tokens > 1)
 		return FALSE; /* "nick: …" */
 	const char *text = t->text;
 	char after = text[tok->end];
@@ -268,10 +268,10 @@ etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
 	guint score[ETQ_N_LANGS];
 	for (int l = 0; l < ETQ_N_LANGS; l++)
 		score[l] = W_STOPWORD * mt->stop_hits[l];
-	if (text->len <= 4096)
+	if (text->len <= 4096 && !text->ascii)
 		letter_points(rules, text, score);
 	/* A long message has stopwords enough: 64 words are plenty. */
-	guint n = MIN(text->tokens->len, 64);
+	guint n = MIN(text->n_tokens, 64);
 	for (guint i = 0; i < n; i++)
 		if (telling_word(text, i)) {
 			const EtqToken *tok = etq_text_token(text, i);

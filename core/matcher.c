@@ -399,7 +399,7 @@ compile_piece(Build *b, const char *piece, gsize len)
 	g_string_truncate(b->piece, 0);
 	g_string_append_len(b->piece, piece, len - prefix);
 	etq_text_scan(&b->scan, b->piece->str);
-	guint n = b->scan.tokens->len;
+	guint n = b->scan.n_tokens;
 	for (guint i = 0; i < n; i++) {
 		const EtqToken *tok = etq_text_token(&b->scan, i);
 		if (tok->norm_len)
@@ -926,7 +926,7 @@ set_array(GArray *a, gconstpointer data, guint n, gsize size)
 void
 etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 {
-	guint n = text->tokens->len;
+	guint n = text->n_tokens;
 	reset(m, mt, n);
 	/* Each word's symbols once, then phrases from each position. */
 	guint (*syms)[MAX_SYMS] = g_alloca(sizeof(guint[MAX_SYMS]) * (MIN(n, 1024) + 1));

@@ -11,14 +11,13 @@ void
 etq_text_init(EtqText *t)
 {
 	memset(t, 0, sizeof *t);
-	t->tokens = g_array_new(FALSE, FALSE, sizeof(EtqToken));
 	t->norm = g_string_sized_new(256);
 }
 
 void
 etq_text_clear(EtqText *t)
 {
-	g_array_free(t->tokens, TRUE);
+	g_free(t->tokens);
 	g_string_free(t->norm, TRUE);
 }
 
@@ -139,11 +138,22 @@ next_visible(const char *p, const char *end)
 	return 0;
 }
 
+static void
+add_token(EtqText *t, const EtqToken *tok)
+{
+	if (t->n_tokens == t->tokens_cap) {
+		t->tokens_cap = MAX(2 * t->tokens_cap, 32);
+		t->tokens = g_renew(EtqToken, t->tokens, t->tokens_cap);
+	}
+	t->tokens[t->n_tokens++] = *tok;
+}
+
 static const char *
 scan_link(EtqText *t, const char *p, const char *end)
 {
 	const char *start = p;
 	while (p < end) {
+		t->ascii &= (guchar)*p < 0x80;
 		gunichar c = char_at(p, end);
 		if ((c == (gunichar)-1 || c == (gunichar)-2) && t->valid_len == t->len)
 			t->valid_len = p - t->text; /* patterns must not see it */
@@ -156,7 +166,7 @@ scan_link(EtqText *t, const char *p, const char *end)
 	g_string_append(t->norm, "<link>");
 	tok.norm_len = t->norm->len - tok.norm;
 	g_string_append_c(t->norm, '\0');
-	g_array_append_val(t->tokens, tok);
+	add_token(t, &tok);
 	t->has_link = TRUE;
 	return p;
 }
@@ -182,6 +192,7 @@ scan_word(EtqText *t, const char *p, const char *end)
 		p++;
 	gboolean ascii = ascii_word(t->norm, start, p, end);
 	while (!ascii && p < end) {
+		t->ascii &= (guchar)*p < 0x80;
 		gunichar c = char_at(p, end);
 		if (is_word_char(c)) {
 			p = next_char(p, end);
@@ -204,7 +215,7 @@ scan_word(EtqText *t, const char *p, const char *end)
 		etq_normalise_word(t->norm, start, p - start);
 	tok.norm_len = t->norm->len - tok.norm;
 	g_string_append_c(t->norm, '\0');
-	g_array_append_val(t->tokens, tok);
+	add_token(t, &tok);
 	t->n_words++;
 	return p;
 }
@@ -212,7 +223,7 @@ scan_word(EtqText *t, const char *p, const char *end)
 void
 etq_text_scan(EtqText *t, const char *text)
 {
-	g_array_set_size(t->tokens, 0);
+	t->n_tokens = 0;
 	g_string_truncate(t->norm, 0);
 	t->text = text ? text : "";
 	t->len = strlen(t->text);
@@ -220,6 +231,7 @@ etq_text_scan(EtqText *t, const char *text)
 	t->question_mark = FALSE;
 	t->has_link = FALSE;
 	t->valid_len = t->len;
+	t->ascii = TRUE;
 
 	const char *p = t->text, *end = t->text + t->len;
 	gboolean after_space = TRUE;
@@ -240,6 +252,7 @@ etq_text_scan(EtqText *t, const char *text)
 			p++;
 			continue;
 		}
+		t->ascii = FALSE;
 		gunichar c = char_at(p, end);
 		if (is_word_char(c)) {
 			p = scan_word(t, p, end);
@@ -286,7 +299,7 @@ etq_normalise_phrase(const char *phrase)
 	etq_text_init(&t);
 	etq_text_scan(&t, phrase);
 	GString *out = g_string_new(NULL);
-	for (guint i = 0; i < t.tokens->len; i++) {
+	for (guint i = 0; i < t.n_tokens; i++) {
 		if (i)
 			g_string_append_c(out, ' ');
 		g_string_append(out, etq_token_norm(&t, etq_text_token(&t, i)));

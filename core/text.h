@@ -17,12 +17,14 @@ typedef struct {
 typedef struct {
 	const char *text;
 	gsize len;
-	GArray *tokens;     /* EtqToken */
+	EtqToken *tokens;
+	guint n_tokens, tokens_cap;
 	GString *norm;      /* normalised words, each NUL-terminated */
 	guint n_words;      /* tokens that are not links */
 	gboolean question_mark;
 	gboolean has_link;
 	gsize valid_len;    /* bytes before the first invalid UTF-8 sequence */
+	gboolean ascii;     /* no byte above 0x7F */
 } EtqText;
 
 void etq_text_init(EtqText *t);
@@ -39,7 +41,7 @@ etq_token_norm(const EtqText *t, const EtqToken *tok)
 static inline const EtqToken *
 etq_text_token(const EtqText *t, guint i)
 {
-	return &g_array_index(t->tokens, EtqToken, i);
+	return &t->tokens[i];
 }
 
 /* Appends the normalised form of one word (casefolded, accents removed). */
