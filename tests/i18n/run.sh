@@ -80,8 +80,9 @@ for lang in $LANGS; do
 	fi
 
 	# 4. Same {placeholders} in every translation as in its msgid.
+	# msgexec warns on stderr under a non-UTF-8 locale (env -i, CI): give it one
 	# shellcheck disable=SC2016
-	msgexec -i "$merged" sh -c '
+	LC_ALL=C.UTF-8 msgexec -i "$merged" sh -c '
 		[ -n "$MSGEXEC_MSGID" ] || exit 0
 		want=$(printf "%s" "$MSGEXEC_MSGID" | grep -o "{[a-z_]*}" | sort | tr -d "\n")
 		have=$(grep -o "{[a-z_]*}" | sort | tr -d "\n")
