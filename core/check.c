@@ -27,11 +27,17 @@ etq_scratch_clear(EtqScratch *s)
 	etq_match_clear(&s->match);
 }
 
+/* After a long message the buffers are given back rather than kept. */
+#define SCRATCH_KEEP 4096
+
 int
 etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 {
 	etq_rules_prepare(rules);
-	s->serial++;
+	if (s->text.len > SCRATCH_KEEP) {
+		etq_scratch_clear(s);
+		etq_scratch_init(s);
+	}
 	etq_text_scan(&s->text, ev->text);
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	return etq_langid(rules, &s->text, &s->match);

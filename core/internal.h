@@ -145,7 +145,6 @@ typedef struct {
 	EtqText text;
 	EtqMatch match;
 	EtqName me, peer;   /* normalised names, cached */
-	guint serial;       /* counts analysed messages */
 } EtqScratch;
 
 typedef struct {

@@ -36,13 +36,14 @@ struct EtqState {
 	EtqRules *rules;
 	EtqConfig config;
 	EtqScratch scratch;
+	EtqScratch *s;          /* the message at hand: scratch or a reading's */
 	GHashTable *convs;      /* name -> Conv */
 	GQueue lru;             /* Conv, most recent first */
 	GQueue pending;         /* Conv with a deadline, earliest first */
 	GHashTable *posts;      /* set of Post, by key */
 	GQueue posts_order;     /* Post, oldest first */
-	Post key;               /* the key of the message analysed last (key.key NULL: none) */
-	guint key_serial;
+	Post key;               /* the key of message number key_serial (key.key NULL: none) */
+	guint serial, key_serial; /* messages taken in */
 	gint64 now;
 };
 
@@ -254,11 +255,11 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	gint64 window = rule->params[2];
 	if (record)
 		prune_posts(st, window);
-	if (st->key_serial != st->scratch.serial) { /* once per message, for check and record */
+	if (st->key_serial != st->serial) { /* once per message, for check and record */
 		g_free(st->key.key);
-		st->key.key = post_key(&st->scratch.text, rule->params[0]);
+		st->key.key = post_key(&st->s->text, rule->params[0]);
 		st->key.hash = st->key.key ? g_str_hash(st->key.key) : 0;
-		st->key_serial = st->scratch.serial;
+		st->key_serial = st->serial;
 	}
 	if (!st->key.key)
 		return;
@@ -267,7 +268,7 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	if (out && !here && spread == rule->params[1]) {
 		EtqFinding *f = etq_finding_new(rule, conv, ev->peer, ev->me, 0, spread);
 		f->span_start = 0;
-		f->span_end = st->scratch.text.len;
+		f->span_end = st->s->text.len;
 		g_ptr_array_add(out, f);
 	}
 	if (record)
@@ -315,7 +316,7 @@ set_deadline(EtqState *st, Conv *c, const char *asker)
 static void
 record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *out)
 {
-	EtqScratch *s = &st->scratch;
+	EtqScratch *s = st->s;
 	gboolean for_me = ev->chat == ETQ_CHAT_IM || etq_mentions(s, ev->me);
 	if (!for_me)
 		return;
@@ -373,6 +374,7 @@ etq_state_new(EtqRules *rules, const EtqConfig *config)
 	else
 		etq_config_init(&st->config);
 	etq_scratch_init(&st->scratch);
+	st->s = &st->scratch;
 	st->convs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, conv_free);
 	st->posts = g_hash_table_new_full(post_hash, post_equal, post_free, NULL);
 	g_queue_init(&st->lru);
@@ -420,15 +422,30 @@ check_message(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 		.engaged = ev->known == ETQ_KNOWN_YES || (c && c->saw_in && c->saw_out),
 		.first = !c || !(c->saw_in || c->saw_out),
 	};
-	etq_check_text(st->rules, &st->scratch, lang, ev, &ctx, name, out);
+	etq_check_text(st->rules, st->s, lang, ev, &ctx, name, out);
 	check_cross_post(st, ev, name, FALSE, out);
+}
+
+/* Takes in the next message, read into s (the state's scratch or a reading's). */
+static int
+take(EtqState *st, EtqScratch *s, int lang)
+{
+	st->s = s;
+	st->serial++;
+	return lang;
+}
+
+static int
+analyse(EtqState *st, const EtqEvent *ev)
+{
+	return take(st, &st->scratch, etq_analyse(st->rules, &st->scratch, ev));
 }
 
 GPtrArray *
 etq_state_check(EtqState *st, const EtqEvent *ev, const char **lang)
 {
 	GPtrArray *out = findings_new();
-	int l = etq_analyse(st->rules, &st->scratch, ev);
+	int l = analyse(st, ev);
 	if (lang)
 		*lang = etq_lang_codes[l];
 	gint64 saved = st->now;
@@ -442,8 +459,21 @@ GPtrArray *
 etq_state_record(EtqState *st, const EtqEvent *ev)
 {
 	GPtrArray *out = findings_new();
-	int l = etq_analyse(st->rules, &st->scratch, ev);
+	int l = analyse(st, ev);
 	advance(st, ev->t);
+	record(st, ev, l, out);
+	return out;
+}
+
+static GPtrArray *
+feed(EtqState *st, const EtqEvent *ev, int l, const char **lang)
+{
+	GPtrArray *out = findings_new();
+	advance(st, ev->t);
+	fire_due(st, st->now, out);
+	if (lang)
+		*lang = etq_lang_codes[l];
+	check_message(st, ev, l, out);
 	record(st, ev, l, out);
 	return out;
 }
@@ -451,15 +481,49 @@ etq_state_record(EtqState *st, const EtqEvent *ev)
 GPtrArray *
 etq_state_feed(EtqState *st, const EtqEvent *ev, const char **lang)
 {
-	GPtrArray *out = findings_new();
-	advance(st, ev->t);
-	fire_due(st, st->now, out);
-	int l = etq_analyse(st->rules, &st->scratch, ev);
-	if (lang)
-		*lang = etq_lang_codes[l];
-	check_message(st, ev, l, out);
-	record(st, ev, l, out);
-	return out;
+	return feed(st, ev, analyse(st, ev), lang);
+}
+
+/* ---- reading ahead ---- */
+
+struct EtqReading {
+	EtqRules *rules;
+	EtqScratch scratch;
+	int lang;
+};
+
+EtqReading *
+etq_reading_new(EtqRules *rules)
+{
+	EtqReading *r = g_new0(EtqReading, 1);
+	r->rules = rules;
+	etq_scratch_init(&r->scratch);
+	etq_rules_prepare(rules); /* here, before another thread reads */
+	return r;
+}
+
+void
+etq_reading_free(EtqReading *r)
+{
+	if (!r)
+		return;
+	etq_scratch_clear(&r->scratch);
+	g_free(r);
+}
+
+void
+etq_read(EtqReading *r, const char *text)
+{
+	EtqEvent ev = { .text = text };
+	r->lang = etq_analyse(r->rules, &r->scratch, &ev);
+}
+
+GPtrArray *
+etq_state_feed_read(EtqState *st, const EtqEvent *ev, EtqReading *r, const char **lang)
+{
+	if (r->rules != st->rules || r->scratch.text.text != ev->text || !ev->text)
+		return etq_state_feed(st, ev, lang);
+	return feed(st, ev, take(st, &r->scratch, r->lang), lang);
 }
 
 GPtrArray *

@@ -338,6 +338,49 @@ test_check_does_not_record(Fixture *f, gconstpointer d)
 	g_assert_cmpuint(etq_state_n_conversations(f->state), ==, 1);
 }
 
+/* Reading ahead gives what feeding gives: the same findings and language
+ * on a conversation with a cold ask, an exchange and a cross-post, readings
+ * kept in flight out of order; a reading of another text is read again. */
+static void
+test_read_ahead(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	const char *texts[] = { "could you review my cv?", "hi pat, sure, send it over",
+	                        "could you review my cv?", "Dear ___, I would love to connect",
+	                        "new blog post about our release is up, have a look", NULL };
+	const EtqDirection dirs[] = { ETQ_DIR_OUT, ETQ_DIR_IN, ETQ_DIR_OUT, ETQ_DIR_OUT, ETQ_DIR_OUT };
+	EtqState *ahead = etq_state_new(f->rules, NULL);
+	EtqReading *readings[5];
+	GString *all = g_string_new(NULL);
+	for (int i = 0; texts[i]; i++) { /* all read before any is fed */
+		readings[i] = etq_reading_new(f->rules);
+		etq_read(readings[i], texts[i]);
+	}
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; texts[i]; i++) {
+			char peer[16];
+			g_snprintf(peer, sizeof peer, "pat%d", round);
+			EtqEvent ev = msg(texts[i], dirs[i], ETQ_CHAT_IM, peer, round * 10 + i);
+			const char *l1, *l2;
+			char *fed = cats(etq_state_feed(f->state, &ev, &l1));
+			char *read = cats(etq_state_feed_read(ahead, &ev, readings[i], &l2));
+			g_assert_cmpstr(read, ==, fed);
+			g_assert_cmpstr(l2, ==, l1);
+			g_string_append_printf(all, "%s;", fed);
+			g_free(fed);
+			g_free(read);
+		}
+	g_assert_nonnull(strstr(all->str, "cold-ask")); /* the comparison saw findings */
+	g_string_free(all, TRUE);
+	EtqEvent other = msg("could you introduce me to your CTO?", ETQ_DIR_OUT, ETQ_CHAT_IM, "sam", 50);
+	char *c = cats(etq_state_feed_read(ahead, &other, readings[1], NULL));
+	g_assert_cmpstr(c, ==, "cold-ask");
+	g_free(c);
+	for (int i = 0; texts[i]; i++)
+		etq_reading_free(readings[i]);
+	etq_state_free(ahead);
+}
+
 /* ---- conversational detectors ---- */
 
 static void
@@ -486,6 +529,7 @@ main(int argc, char **argv)
 	T("text/placeholders-and-custom", test_placeholders_and_custom);
 	T("text/toggle-set", test_toggle_set);
 	T("state/check-does-not-record", test_check_does_not_record);
+	T("state/read-ahead", test_read_ahead);
 	T("state/unanswered", test_unanswered);
 	T("state/unanswered-group", test_unanswered_group);
 	T("state/over-engagement", test_over_engagement);
