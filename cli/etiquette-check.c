@@ -456,6 +456,13 @@ run_stream(EtqRules *rules, FILE *in, Output *o, gboolean ahead)
 	etq_state_free(st);
 }
 
+static gboolean
+is_file(FILE *f)
+{
+	struct stat info;
+	return fstat(fileno(f), &info) == 0 && S_ISREG(info.st_mode);
+}
+
 static int
 run(EtqRules *rules, const char *file, Output *o)
 {
@@ -464,8 +471,10 @@ run(EtqRules *rules, const char *file, Output *o)
 		fprintf(stderr, "etiquette-check: cannot open %s\n", file);
 		return EXIT_USAGE;
 	}
-	struct stat info;
-	run_stream(rules, in, o, fstat(fileno(in), &info) == 0 && S_ISREG(info.st_mode));
+	/* A client that writes a line and waits for its answer gets it at once. */
+	if (!is_file(in) && !is_file(stdout))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	run_stream(rules, in, o, is_file(in));
 	if (file)
 		fclose(in);
 	return 0;

@@ -27,3 +27,32 @@ for cmd in tests/cli/*.cmd; do
 		rm -f /tmp/etq-expected.$$
 	fi
 done
+
+# The same answers line by line (a pipe) as read ahead (a file).
+for input in tests/cli/*.in; do
+	n=$((n + 1))
+	args=$(cat "${input%.in}.cmd")
+	ahead=$(eval "build/etiquette-check $args" <"$input" 2>&1)
+	lines=$(cat "$input" | eval "build/etiquette-check $args" 2>&1)
+	if [ "$ahead" = "$lines" ]; then
+		echo "ok $n $(basename "$input"): the same through a pipe"
+	else
+		echo "not ok $n $(basename "$input"): differs through a pipe"
+	fi
+done
+
+# A client that writes a line and waits for its answer gets it at once.
+n=$((n + 1))
+tmp=$(mktemp -d)
+mkfifo "$tmp/in" "$tmp/out"
+build/etiquette-check <"$tmp/in" >"$tmp/out" 2>/dev/null &
+exec 3>"$tmp/in" 4<"$tmp/out"
+echo '{"text": "could you review my cv?", "dir": "out", "chat": "im", "peer": "pat", "t": 0}' >&3
+if answer=$(timeout 10 head -n 1 <&4) && echo "$answer" | grep -q cold-ask; then
+	echo "ok $n an answer per line to a client that waits for it"
+else
+	echo "not ok $n no answer to a waiting client within 10 s: '$answer'"
+fi
+exec 3>&- 4<&-
+wait
+rm -rf "$tmp"
