@@ -607,7 +607,6 @@ etq_matcher_build(EtqRules *rules)
 	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_prefix_list);
 	m->anchor_mask = 4095;
 	m->anchors = g_new0(AnchorSlot, m->anchor_mask + 1);
-	m->seen = g_new0(SeenWord, SEEN_SLOTS);
 	m->seen_words = g_string_new(NULL);
 	m->n_rules = rules->all_rules->len;
 	m->hit_buf = g_new(guint, m->n_rules);
@@ -730,6 +729,8 @@ token_symbols(EtqMatcher *m, const char *norm, guint len, guint *syms)
 	guint32 h = hash_with_head(norm, len, head);
 	guint i = h & (SEEN_SLOTS - 1);
 	SeenWord *w;
+	if (G_UNLIKELY(!m->seen)) /* on the first message: a load for --list or --validate needs none */
+		m->seen = g_new0(SeenWord, SEEN_SLOTS);
 	for (w = &m->seen[i]; w->word; w = &m->seen[i = (i + 1) & (SEEN_SLOTS - 1)])
 		if (w->head == head && w->len == len &&
 		    (len <= 8 || memcmp(m->seen_words->str + w->word - 1, norm, len) == 0))
