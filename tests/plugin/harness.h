@@ -12,6 +12,7 @@
  *   scale.c      1,000 conversations at once
  *   prefs.c      the plugin's preferences from a damaged prefs.xml
  *   pidgin.c     Edit in Pidgin: the text back in the input box (emulated)
+ *   desk.[ch]    real Pidgin on an Xvfb display: start, xdotool, screenshots
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
  *   main.c       options, counts, the closing line
  */

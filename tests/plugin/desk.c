@@ -1,0 +1,298 @@
+/* desk.c — real Pidgin on its own X display (desk.h). */
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "desk.h"
+#include "harness.h"
+
+static gboolean have(const char *program)
+{
+	char *path = g_find_program_in_path(program);
+
+	g_free(path);
+	return path != NULL;
+}
+
+gboolean desk_possible(void)
+{
+	return have("Xvfb") && have("pidgin") && have("xdotool");
+}
+
+char *desk_run(Desk *d, const char *const *argv)
+{
+	char *out = NULL;
+	int status = 0;
+
+	if (!g_spawn_sync(NULL, (char **)argv, d->env, G_SPAWN_SEARCH_PATH |
+	                  G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, NULL) ||
+	    !g_spawn_check_wait_status(status, NULL)) {
+		g_free(out);
+		return NULL;
+	}
+	if (out != NULL)
+		out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	const char *argv[] = { "xdotool", a1, a2, a3, a4, NULL };
+
+	g_free(desk_run(d, argv));
+}
+
+typedef struct {
+	Desk *d;
+	const char *pattern;
+	char *id;
+} WindowWait;
+
+static gboolean window_found(gpointer data)
+{
+	WindowWait *w = data;
+	const char *argv[] = { "xdotool", "search", "--name", w->pattern, NULL };
+
+	g_free(w->id);
+	w->id = desk_run(w->d, argv);
+	if (w->id != NULL && *w->id == '\0') {
+		g_free(w->id);
+		w->id = NULL;
+	}
+	if (w->id == NULL)
+		g_usleep(100 * 1000);
+	return w->id != NULL;
+}
+
+char *desk_wait_window(Desk *d, const char *pattern, guint ms)
+{
+	WindowWait w = { d, pattern, NULL };
+
+	wait_until(window_found, &w, ms);
+	return w.id;
+}
+
+static gboolean window_gone(gpointer data)
+{
+	return !window_found(data);
+}
+
+gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms)
+{
+	WindowWait w = { d, pattern, NULL };
+	gboolean gone = wait_until(window_gone, &w, ms);
+
+	g_free(w.id);
+	return gone;
+}
+
+void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop)
+{
+	char *file;
+
+	if (dir == NULL || !have("import"))
+		return;
+	g_mkdir_with_parents(dir, 0755);
+	file = g_build_filename(dir, name, NULL);
+	{
+		const char *argv[] = { "import", "-window", "root", "-crop", crop, "+repage", file, NULL };
+
+		g_free(desk_run(d, argv));
+	}
+	note("screenshot %s", file);
+	g_free(file);
+}
+
+static gboolean start_xvfb(Desk *d)
+{
+	const char *argv[] = { "Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24",
+	                       "-nolisten", "tcp", NULL };
+	int out = -1;
+	char buf[32] = "";
+	ssize_t n;
+
+	if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+	                              G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+	                              G_SPAWN_STDERR_TO_DEV_NULL,
+	                              NULL, NULL, &d->xvfb, NULL, &out, NULL, NULL))
+		return FALSE;
+	d->xvfb_out = out;
+	n = read(out, buf, sizeof buf - 1); /* the display number, once it is ready */
+	if (n <= 0)
+		return FALSE;
+	buf[n] = '\0';
+	g_strchomp(buf);
+	d->display = g_strdup_printf(":%s", buf);
+	return TRUE;
+}
+
+/* A link to so in plugins/, its item in the pathlist of loaded plugins. */
+static gboolean link_plugin(const char *plugins, const char *path, GString *loaded)
+{
+	char *so = g_canonicalize_filename(path, NULL);
+	char *base = g_path_get_basename(so);
+	char *link = g_build_filename(plugins, base, NULL);
+	char *item = g_markup_printf_escaped("<item value='%s'/>", link);
+	gboolean ok = symlink(so, link) == 0;
+
+	g_string_append(loaded, item);
+	g_free(so);
+	g_free(base);
+	g_free(link);
+	g_free(item);
+	return ok;
+}
+
+static gboolean write_config(Desk *d, const char *plugin_path, const char *companion_path,
+                             int port)
+{
+	char *purple = g_build_filename(d->home, ".purple", NULL);
+	char *plugins = g_build_filename(purple, "plugins", NULL);
+	char *so = g_canonicalize_filename(plugin_path, NULL);
+	char *top = g_path_get_dirname(so);
+	char *tree = g_path_get_dirname(top);
+	char *rules = g_build_filename(tree, "rules", NULL);
+	GString *loaded = g_string_new(NULL);
+	char *accounts = g_strdup_printf(
+		"<?xml version='1.0' encoding='UTF-8' ?>\n<account version='1.0'><account>"
+		"<protocol>prpl-irc</protocol><name>alex@127.0.0.1</name><settings>"
+		"<setting name='port' type='int'>%d</setting>"
+		"<setting name='encoding' type='string'>UTF-8</setting>"
+		"<setting name='ratelimit-interval' type='int'>0</setting></settings>"
+		"<settings ui='gtk-gaim'><setting name='auto-login' type='bool'>1</setting>"
+		"</settings></account></account>\n", port);
+	char *prefs = NULL, *rules_pref;
+	char *file_a = g_build_filename(purple, "accounts.xml", NULL);
+	char *file_p = g_build_filename(purple, "prefs.xml", NULL);
+	gboolean ok = g_mkdir_with_parents(plugins, 0700) == 0 &&
+	              link_plugin(plugins, plugin_path, loaded) &&
+	              (companion_path == NULL || link_plugin(plugins, companion_path, loaded));
+
+	/* The plugins are links in the user's plugin folder, not in a build/
+	 * folder: the rules come from rules_dir. */
+	rules_pref = g_markup_printf_escaped("<pref name='rules_dir' type='string' value='%s'/>",
+	                                     rules);
+	prefs = g_strdup_printf(
+		"<?xml version='1.0' encoding='UTF-8' ?>\n<pref version='1' name='/'>"
+		"<pref name='plugins'><pref name='core'><pref name='etiquette'>%s"
+		"</pref></pref></pref>"
+		"<pref name='pidgin'><pref name='plugins'><pref name='loaded' type='pathlist'>"
+		"%s</pref></pref></pref></pref>\n", rules_pref, loaded->str);
+	ok = ok && g_file_set_contents(file_a, accounts, -1, NULL) &&
+	     g_file_set_contents(file_p, prefs, -1, NULL);
+	g_free(purple);
+	g_free(plugins);
+	g_free(so);
+	g_free(top);
+	g_free(tree);
+	g_free(rules);
+	g_string_free(loaded, TRUE);
+	g_free(accounts);
+	g_free(rules_pref);
+	g_free(prefs);
+	g_free(file_a);
+	g_free(file_p);
+	return ok;
+}
+
+static gboolean start_pidgin(Desk *d)
+{
+	char *config = g_build_filename(d->home, ".purple", NULL);
+	char *log = g_build_filename(d->home, "pidgin.log", NULL);
+	/* ETQ_TEST_PIDGIN_ENV: VAR=value words for Pidgin alone, such as the
+	 * sanitizer runtimes an instrumented plugin needs (tests/plugin/asan.sh) */
+	const char *env = g_getenv("ETQ_TEST_PIDGIN_ENV");
+	char *command = g_strdup_printf("exec env %s pidgin -c '%s' -d >'%s' 2>&1",
+	                                env != NULL ? env : "", config, log);
+	const char *argv[] = { "/bin/sh", "-c", command, NULL };
+	gboolean ok = g_spawn_async(NULL, (char **)argv, d->env, G_SPAWN_DO_NOT_REAP_CHILD,
+	                            NULL, NULL, &d->pidgin, NULL);
+
+	g_free(config);
+	g_free(log);
+	g_free(command);
+	return ok;
+}
+
+gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path, int port)
+{
+	memset(d, 0, sizeof *d);
+	d->home = g_dir_make_tmp("etq-pidgin-XXXXXX", NULL);
+	if (!check(d->home != NULL && start_xvfb(d), "Xvfb runs"))
+		return FALSE;
+	note("Xvfb runs on %s", d->display);
+	d->env = g_get_environ();
+	d->env = g_environ_setenv(d->env, "HOME", d->home, TRUE);
+	d->env = g_environ_setenv(d->env, "DISPLAY", d->display, TRUE);
+	d->env = g_environ_setenv(d->env, "NO_AT_BRIDGE", "1", TRUE);
+	return check(write_config(d, plugin_path, companion_path, port) && start_pidgin(d),
+	             "Pidgin starts with the plugin%s", companion_path ? " and its companion" : "");
+}
+
+static gboolean alex_online(gpointer data)
+{
+	Peer *peer = data;
+	guint first = peer->lines->len;
+	char *expect = g_strdup_printf(" 303 %s :alex", peer->nick);
+	gboolean online;
+
+	peer_send_raw(peer, "ISON alex");
+	run_for(200);
+	online = peer_saw(peer, first, expect);
+	g_free(expect);
+	return online;
+}
+
+gboolean desk_wait_alex_online(Peer *peer, guint ms)
+{
+	return peer->welcome && wait_until(alex_online, peer, ms);
+}
+
+gboolean desk_log_has(Desk *d, const char *text)
+{
+	char *log = g_build_filename(d->home, "pidgin.log", NULL);
+	char *contents = NULL;
+	gboolean found;
+
+	g_file_get_contents(log, &contents, NULL, NULL);
+	found = contents != NULL && strstr(contents, text) != NULL;
+	g_free(contents);
+	g_free(log);
+	return found;
+}
+
+static void stop(GPid *pid)
+{
+	if (*pid != 0) {
+		kill(*pid, SIGTERM);
+		waitpid(*pid, NULL, 0);
+		g_spawn_close_pid(*pid);
+		*pid = 0;
+	}
+}
+
+void desk_stop(Desk *d)
+{
+	stop(&d->pidgin);
+	if (d->home != NULL && d->env != NULL) {
+		/* Pidgin saves its files as it quits; plugins/ holds the test's links */
+		char *purple = g_build_filename(d->home, ".purple", NULL);
+		const char *const ours[] = { "plugins", NULL };
+
+		ui_check_user_dir(purple, ours);
+		g_free(purple);
+	}
+	stop(&d->xvfb);
+	if (d->xvfb_out > 0)
+		close(d->xvfb_out);
+	if (d->home != NULL && g_getenv("ETQ_TEST_KEEP") == NULL)
+		remove_tree(d->home);
+	g_free(d->home);
+	g_free(d->display);
+	g_strfreev(d->env);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,47 @@
+/* desk.h — real Pidgin on its own X display, for the tests that drive it.
+ *
+ * Xvfb on a free display, a temporary HOME whose .purple has an IRC account
+ * "alex" on the test's ngircd and the plugins loaded (links in
+ * .purple/plugins, so they are not in a build/ folder: the rules come from
+ * the rules_dir preference), Pidgin with -d writing its debug log into
+ * HOME/pidgin.log, and xdotool / ImageMagick's import on that display.
+ */
+#ifndef ETQ_TEST_DESK_H
+#define ETQ_TEST_DESK_H
+
+#include <glib.h>
+
+#include "harness.h"
+
+typedef struct {
+	char *display;   /* ":N" */
+	char *home;      /* temporary HOME with .purple */
+	GPid xvfb, pidgin;
+	int xvfb_out;    /* kept open: Xvfb dies of SIGPIPE if it is closed */
+	char **env;      /* for pidgin, xdotool, import */
+} Desk;
+
+/* Whether Xvfb, pidgin and xdotool are installed. */
+gboolean desk_possible(void);
+/* Xvfb, then Pidgin with plugin_path and, when not NULL, companion_path
+ * loaded, its account on port. One check line per step that failed. */
+gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path, int port);
+/* Stops Pidgin, checks its user dir, stops Xvfb, removes HOME (unless
+ * ETQ_TEST_KEEP is set). */
+void desk_stop(Desk *d);
+
+/* Runs a program on the desk's display; returns its first output line,
+ * or NULL if it failed. */
+char *desk_run(Desk *d, const char *const *argv);
+void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const char *a4);
+/* The id of the window whose title matches pattern, or NULL after ms. */
+char *desk_wait_window(Desk *d, const char *pattern, guint ms);
+gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms);
+/* A PNG of the crop (WxH+X+Y) of the screen into dir/name (dir NULL: none). */
+void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop);
+/* Whether peer sees Pidgin's alex online (ISON) within ms. */
+gboolean desk_wait_alex_online(Peer *peer, guint ms);
+/* Whether Pidgin's debug log holds text. */
+gboolean desk_log_has(Desk *d, const char *text);
+
+#endif
