@@ -31,7 +31,9 @@ suite() {
 suite core build/test-core
 suite cli sh tests/cli/run.sh
 suite rules sh tests/rules/run.sh
-suite corpus build/score-corpus tests/corpus
+suite corpus build/score-corpus --gate 0.90 tests/corpus/regression
+suite false-alarms build/score-corpus --false-alarms --max 0.01 tests/langid/sample.en.txt \
+	tests/langid/chat.en.txt tests/langid/sample.de.txt tests/langid/sample.it.txt tests/langid/sample.nb.txt
 suite langid sh tests/langid/run.sh
 suite i18n sh tests/i18n/run.sh
 [ -f tests/plugin/run.sh ] && suite plugin sh tests/plugin/run.sh

@@ -5,7 +5,7 @@
 set -e
 n=${BENCH_EVENTS:-200000}
 events=build/bench-events.jsonl
-build/bench generate "$n" tests/corpus/*.jsonl $(ls tests/langid/sample.*.txt 2>/dev/null) >"$events"
+build/bench generate "$n" tests/corpus/regression/*.jsonl $(ls tests/langid/sample.*.txt 2>/dev/null) >"$events"
 echo "events: $n ($(wc -c <"$events") bytes, $(build/etiquette-check --list | grep -c '^[a-z]') rule sets enabled)"
 build/bench load rules
 
@@ -41,7 +41,7 @@ awk -v n="$n" -v ns="$ahead" -v ns1="$lines" -v rss="$rss" -v f="$findings" 'BEG
 # state is bounded, so peak RSS must stay flat after warm-up.
 if [ -z "$BENCH_SKIP_LONG" ]; then
 	long=build/bench-long.jsonl
-	BENCH_PEERS=10000 build/bench generate 1000000 tests/corpus/*.jsonl >"$long"
+	BENCH_PEERS=10000 build/bench generate 1000000 tests/corpus/regression/*.jsonl >"$long"
 	for k in 10000 100000 1000000; do
 		head -n "$k" "$long" >build/bench-part.jsonl
 		/usr/bin/time -f "%M" -o build/bench-rss build/etiquette-check build/bench-part.jsonl >build/bench-out.jsonl

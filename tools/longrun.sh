@@ -19,7 +19,7 @@ if [ ! -x /usr/bin/time ]; then
 fi
 events=$dir/events.jsonl
 # Texts: the corpus's, with a few that make the detectors fire.
-sed -n 's/.*"text": *\("[^"\\]*"\).*/\1/p' tests/corpus/*.jsonl >"$dir/texts"
+sed -n 's/.*"text": *\("[^"\\]*"\).*/\1/p' tests/corpus/regression/*.jsonl >"$dir/texts"
 cat >>"$dir/texts" <<'EOF'
 "what time is it?"
 "alex, are you there?"

@@ -90,7 +90,7 @@ fi
 
 # 4. the corpus through the core
 if [ -d tests/corpus ]; then
-	"$dir/score-corpus" tests/corpus >"$logs/corpus.out" 2>&1
+	"$dir/score-corpus" --gate 0.90 tests/corpus/regression >"$logs/corpus.out" 2>&1
 	status=$?
 	if reports && ! grep -q '^not ok' "$logs/corpus.out" && [ "$status" -ne 23 ]; then
 		ok "asan score-corpus: $(grep -c '^ok' "$logs/corpus.out") scores, no sanitizer report"

@@ -147,7 +147,7 @@ slow poly '(.*a){12}x' aaaaaaaaaaaax 'for (n = 10; n <= 200; n += 10) { s = ""; 
 slow word-class '(\\w|\\d)*!' 'ab!' 'for (n = 10; n <= 40; n += 2) { s = ""; for (i = 0; i < n; i++) s = s "1"; print s "x!" }'
 slow dot-stars '.*.*.*.*.*.*=.*;' 'a=b;' 'for (n = 50; n <= 1000; n += 50) { s = ""; for (i = 0; i < n; i++) s = s "a"; print s "=" s }'
 # The shipped rules themselves, against the same messages and the corpus texts.
-sed -n 's/.*"text": *"\([^"]*\)".*/\1/p' tests/corpus/*.jsonl >"$work/u/corpus.msgs"
+sed -n 's/.*"text": *"\([^"]*\)".*/\1/p' tests/corpus/regression/*.jsonl >"$work/u/corpus.msgs"
 cat "$work"/u/slow-*.msgs >>"$work/u/corpus.msgs"
 if timeout 300 "$work/time-check" rules -- "$work/u/corpus.msgs" >"$work/u/shipped.times" 2>&1; then
 	ms=$(sed -n 's/^worst \([0-9.]*\) ms.*/\1/p' "$work/u/shipped.times")
