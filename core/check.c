@@ -14,6 +14,7 @@ etq_scratch_init(EtqScratch *s)
 	memset(s, 0, sizeof *s);
 	etq_text_init(&s->text);
 	etq_match_init(&s->match);
+	etq_spans_init(&s->spans);
 }
 
 void
@@ -25,6 +26,7 @@ etq_scratch_clear(EtqScratch *s)
 	g_free(s->peer.norm);
 	etq_text_clear(&s->text);
 	etq_match_clear(&s->match);
+	etq_spans_clear(&s->spans);
 }
 
 /* After a long message the buffers are given back rather than kept. */
@@ -39,6 +41,7 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 		etq_scratch_init(s);
 	}
 	etq_text_scan(&s->text, ev->text);
+	s->spans.ready = FALSE;
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	return etq_langid(rules, &s->text, &s->match);
 }
@@ -228,6 +231,120 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 	return etq_pattern_match(rule->regex, t->text, len, start, end);
 }
 
+/* ---- rules that read with care: near, ignore, exclude, <placeholder> ----
+ * Their slots are decided from where each phrase occurs, not only whether. */
+
+typedef struct {
+	int tok_start, tok_end;  /* -1: the whole message (?, <link>) */
+	gssize start, end;       /* bytes */
+} Place;
+
+static gboolean
+careful(const EtqRule *rule)
+{
+	return rule->ignore || rule->near[SLOT_ALSO] || rule->near[SLOT_UNLESS] ||
+	       rule->phrases[SLOT_EXCLUDE]->len || ((rule->flags[SLOT_MATCH] | rule->flags[SLOT_ALSO] |
+	       rule->flags[SLOT_UNLESS]) & SLOT_PLACEHOLDER);
+}
+
+/* The places of a slot's phrases that the rule reads. */
+static GArray *
+places(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, EtqSlot slot)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(Place));
+	const GArray *occ = s->match.occurrences;
+	for (guint i = 0; i < occ->len; i++) {
+		const EtqOccurrence *o = &g_array_index(occ, EtqOccurrence, i);
+		if (!(s->spans.skip[o->tok_start] & rule->ignore) &&
+		    etq_matcher_phrase_in(rules->matcher, o->phrase, rule->index, slot)) {
+			Place p = { o->tok_start, o->tok_end, etq_text_token(&s->text, o->tok_start)->start,
+			            etq_text_token(&s->text, o->tok_end - 1)->end };
+			g_array_append_val(out, p);
+		}
+	}
+	const GArray *slots = s->spans.placeholders;
+	for (guint i = 0; (rule->flags[slot] & SLOT_PLACEHOLDER) && i < slots->len; i++) {
+		const EtqSpan *sp = &g_array_index(slots, EtqSpan, i);
+		if (etq_spans_kind_at(&s->spans, sp->start) & rule->ignore)
+			continue;
+		guint t = 0; /* the first word at or after it */
+		while (t + 1 < s->text.n_tokens && etq_text_token(&s->text, t)->end <= sp->start)
+			t++;
+		Place p = { t, t + 1, sp->start, sp->end };
+		g_array_append_val(out, p);
+	}
+	guint f = rule->flags[slot];
+	if (((f & SLOT_QMARK) && s->text.question_mark) || ((f & SLOT_LINK) && s->text.has_link)) {
+		Place p = { -1, -1, 0, s->text.len };
+		g_array_append_val(out, p);
+	}
+	return out;
+}
+
+static gboolean
+near(const EtqScratch *s, int how, const Place *a, const Place *b)
+{
+	if (how == NEAR_ANYWHERE || a->tok_start < 0 || b->tok_start < 0 || !s->text.n_tokens)
+		return TRUE;
+	if (how == NEAR_SENTENCE)
+		return s->spans.sentence[a->tok_start] == s->spans.sentence[b->tok_start] ||
+		       s->spans.sentence[a->tok_end - 1] == s->spans.sentence[b->tok_start] ||
+		       s->spans.sentence[a->tok_start] == s->spans.sentence[b->tok_end - 1];
+	int gap = a->tok_start >= b->tok_end ? a->tok_start - b->tok_end
+	        : b->tok_start >= a->tok_end ? b->tok_start - a->tok_end : 0;
+	return gap <= how;
+}
+
+static gboolean
+any_near(const EtqScratch *s, int how, const GArray *from, const Place *m)
+{
+	for (guint i = 0; i < from->len; i++)
+		if (near(s, how, &g_array_index(from, Place, i), m))
+			return TRUE;
+	return FALSE;
+}
+
+/* After a negation or reported speech, in the same sentence. */
+static gboolean
+excluded(const EtqScratch *s, const GArray *exclude, const Place *m)
+{
+	for (guint i = 0; m->tok_start >= 0 && i < exclude->len; i++) {
+		const Place *x = &g_array_index(exclude, Place, i);
+		if (x->tok_start < m->tok_start && s->spans.sentence[x->tok_start] == s->spans.sentence[m->tok_start])
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The first match that counts, with its also near and no unless near; or -1. */
+static gboolean
+careful_hit(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, gssize *start, gssize *end)
+{
+	etq_spans_find(rules, &s->text, &s->spans);
+	GArray *slot[N_SLOTS];
+	for (int k = 0; k < N_SLOTS; k++)
+		slot[k] = places(rules, s, rule, k);
+	gssize rx_start, rx_end;
+	if (rule->regex && regex_hit(rule, &s->text, &rx_start, &rx_end) &&
+	    !(etq_spans_kind_at(&s->spans, rx_start) & rule->ignore)) {
+		Place p = { -1, -1, rx_start, rx_end };
+		g_array_append_val(slot[SLOT_MATCH], p);
+	}
+	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
+	gboolean hit = FALSE;
+	for (guint i = 0; i < slot[SLOT_MATCH]->len && !hit; i++) {
+		const Place *m = &g_array_index(slot[SLOT_MATCH], Place, i);
+		hit = !excluded(s, slot[SLOT_EXCLUDE], m) &&
+		      (!need_also || any_near(s, rule->near[SLOT_ALSO], slot[SLOT_ALSO], m)) &&
+		      !any_near(s, rule->near[SLOT_UNLESS], slot[SLOT_UNLESS], m);
+		if (hit)
+			*start = m->start, *end = m->end;
+	}
+	for (int k = 0; k < N_SLOTS; k++)
+		g_array_free(slot[k], TRUE);
+	return hit;
+}
+
 static gboolean
 applies(const EtqRules *rules, const EtqRule *rule, int lang, const EtqEvent *ev)
 {
@@ -256,7 +373,10 @@ try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const Et
 		return;
 	gssize start = -1, end = -1;
 	const EtqRuleHit *h = &g_array_index(s->match.hits, EtqRuleHit, rule->index);
-	if (h->hit[SLOT_MATCH]) {
+	if (careful(rule)) {
+		if (!careful_hit(rules, s, rule, &start, &end))
+			return;
+	} else if (h->hit[SLOT_MATCH]) {
 		start = etq_text_token(&s->text, h->tok_start)->start;
 		end = etq_text_token(&s->text, h->tok_end - 1)->end;
 	} else if (!(rule->regex && regex_hit(rule, &s->text, &start, &end)) &&
@@ -264,11 +384,11 @@ try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const Et
 		return;
 	}
 	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
-	if ((need_also && !slot_hit(s, rule, SLOT_ALSO)) || slot_hit(s, rule, SLOT_UNLESS))
+	if (!careful(rule) && ((need_also && !slot_hit(s, rule, SLOT_ALSO)) || slot_hit(s, rule, SLOT_UNLESS)))
 		return;
 	if (!when_holds(rules, s, rule, lang, ev, ctx))
 		return;
-	EtqFinding *f = etq_finding_new(rule, conv, ev->peer, ev->me, 0, 0);
+	EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, 0);
 	if (start < 0)
 		start = 0, end = s->text.len;
 	f->span_start = start;
@@ -333,7 +453,7 @@ fill(const char *tmpl, const char *conv, const char *peer, const char *me, gint6
 }
 
 EtqFinding *
-etq_finding_new(const EtqRule *rule, const char *conv, const char *peer, const char *me,
+etq_finding_new(const EtqRule *rule, EtqDirection dir, const char *conv, const char *peer, const char *me,
                 gint64 minutes, gint64 count)
 {
 	EtqFinding *f = g_new0(EtqFinding, 1);
@@ -342,8 +462,8 @@ etq_finding_new(const EtqRule *rule, const char *conv, const char *peer, const c
 	f->severity = rule->severity;
 	f->conv = g_strdup(conv);
 	f->span_start = f->span_end = -1;
-	f->message = fill(rule->message_text, conv, peer, me, minutes, count);
-	f->suggestion = fill(rule->suggestion_text, conv, peer, me, minutes, count);
+	f->message = fill(rule->message_text[dir], conv, peer, me, minutes, count);
+	f->suggestion = fill(rule->suggestion_text[dir], conv, peer, me, minutes, count);
 	return f;
 }
 

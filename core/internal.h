@@ -14,9 +14,15 @@
 extern const char *const etq_lang_codes[ETQ_N_LANGS + 1]; /* en de it nb und */
 int etq_lang_index(const char *code); /* -1 for "*", -2 unknown */
 
-/* The three phrase slots of a rule. */
-typedef enum { SLOT_MATCH, SLOT_ALSO, SLOT_UNLESS, N_SLOTS } EtqSlot;
-enum { SLOT_QMARK = 1, SLOT_LINK = 2 };
+/* The phrase slots of a rule: EXCLUDE holds the phrases (negations,
+ * reported speech) after which a match in the same sentence does not count. */
+typedef enum { SLOT_MATCH, SLOT_ALSO, SLOT_UNLESS, SLOT_EXCLUDE, N_SLOTS } EtqSlot;
+enum { SLOT_QMARK = 1, SLOT_LINK = 2, SLOT_PLACEHOLDER = 4 };
+/* Spans of a message a rule does not read ("ignore"). */
+enum { IGNORE_QUOTES = 1, IGNORE_CODE = 2 };
+/* How near an also/unless phrase must be to a match: anywhere, N words, or the same sentence. */
+#define NEAR_ANYWHERE 0
+#define NEAR_SENTENCE (-1)
 
 typedef enum { DETECT_NONE, DETECT_UNANSWERED, DETECT_OVER_ENGAGEMENT, DETECT_CROSS_POST } EtqDetector;
 
@@ -42,18 +48,22 @@ typedef struct {
 
 typedef struct EtqRule {
 	char *id;
+	char *key;            /* "id lang": unique among the loaded rules (an id is an idea, once per language) */
+	char *path;           /* in its file, e.g. rules/3 */
 	char *category;
 	EtqSeverity severity;
 	guint8 dirs, chats;   /* DIR_* / CHAT_* bits */
 	int lang;             /* index, or ETQ_LANG_ANY */
 	GPtrArray *phrases[N_SLOTS]; /* normalised phrase strings */
-	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK */
+	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK, SLOT_PLACEHOLDER */
+	int near[N_SLOTS];            /* of SLOT_ALSO, SLOT_UNLESS: NEAR_* or a number of words */
+	guint8 ignore;                /* IGNORE_* */
 	EtqPattern *regex;
 	gint8 when[N_WHEN];   /* -1: no condition */
 	EtqDetector detector;
 	gint64 params[3];     /* cross-post: min_words, conversations, window */
-	EtqText_l10n message, suggestion;
-	const char *message_text, *suggestion_text; /* resolved by etq_rules_prepare */
+	EtqText_l10n message[2], suggestion[2];     /* by EtqDirection: message_in, message_out */
+	const char *message_text[2], *suggestion_text[2]; /* resolved by etq_rules_prepare */
 	GPtrArray *examples, *counterexamples; /* EtqExample */
 	const char *file;     /* interned */
 	struct EtqRuleSet *set;
@@ -89,6 +99,7 @@ struct EtqRules {
 	GPtrArray *all_rules;
 	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
 	GPtrArray *detectors[4];             /* the rules of each detector */
+	GHashTable *slot_words;              /* words of template slots, every profile's (spans.c) */
 	const struct EtqRule *only;          /* the self-test checks one rule at a time */
 };
 
@@ -136,6 +147,28 @@ const char *etq_l10n_text(const EtqText_l10n *t);
 /* ---- langid.c ---- */
 int etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt);
 
+/* ---- spans.c: quotes, code, sentences and template slots of a message ---- */
+typedef struct {
+	gsize start, end;   /* bytes */
+	guint8 kind;        /* IGNORE_* (0 for a placeholder) */
+} EtqSpan;
+
+typedef struct {
+	gboolean ready;        /* worked out for the current message */
+	GArray *skipped;       /* EtqSpan: quotes and code */
+	GArray *placeholders;  /* EtqSpan: template slots outside code */
+	guint *sentence;       /* per token: its sentence's number */
+	guint8 *skip;          /* per token: IGNORE_* of the spans it starts in */
+	guint cap;
+} EtqSpans;
+
+GHashTable *etq_slot_words_new(const EtqRules *rules);
+void etq_spans_init(EtqSpans *sp);
+void etq_spans_clear(EtqSpans *sp);
+void etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp);
+/* IGNORE_* of the quote and code spans a byte lies in. */
+guint8 etq_spans_kind_at(const EtqSpans *sp, gsize at);
+
 /* ---- check.c: one message against the rules ---- */
 typedef struct {
 	char *raw, *norm;
@@ -144,6 +177,7 @@ typedef struct {
 typedef struct {
 	EtqText text;
 	EtqMatch match;
+	EtqSpans spans;
 	EtqName me, peer;   /* normalised names, cached */
 } EtqScratch;
 
@@ -163,7 +197,7 @@ gboolean etq_is_question(const EtqScratch *s, int lang);
 const char *etq_name_norm(EtqName *cache, const char *raw);
 gboolean etq_mentions(EtqScratch *s, const char *name);
 gboolean etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, const char *me);
-EtqFinding *etq_finding_new(const EtqRule *rule, const char *conv, const char *peer,
+EtqFinding *etq_finding_new(const EtqRule *rule, EtqDirection dir, const char *conv, const char *peer,
                             const char *me, gint64 minutes, gint64 count);
 
 #endif

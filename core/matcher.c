@@ -785,7 +785,7 @@ record_member(Run *r, guint member, guint start, guint end)
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
-	if (!(h->hit[0] | h->hit[1] | h->hit[2]))
+	if (!(h->hit[0] | h->hit[1] | h->hit[2] | h->hit[3]))
 		m->hit_buf[r->n_hits++] = owner;
 	if (slot == SLOT_MATCH && !h->hit[SLOT_MATCH]) {
 		h->tok_start = start;

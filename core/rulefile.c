@@ -136,6 +136,10 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 		rule->flags[slot] |= SLOT_LINK;
 		return TRUE;
 	}
+	if (strcmp(s, "<placeholder>") == 0) {
+		rule->flags[slot] |= SLOT_PLACEHOLDER;
+		return TRUE;
+	}
 	if (s[0] != '@') {
 		if (!etq_phrase_valid(c, c->at->str, s))
 			return FALSE;
@@ -149,11 +153,11 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 }
 
 /* Most entries are phrases without a mistake: they need no path. "?" is
- * not one (no letters), "@list" and "<link>" are looked at below. */
+ * not one (no letters), "@list", "<link>" and "<placeholder>" are looked at below. */
 static gboolean
 plain_phrase(const char *s)
 {
-	return s[0] != '@' && (s[0] != '<' || strcmp(s, "<link>") != 0) && etq_phrase_problem(s) == NULL;
+	return s[0] != '@' && s[0] != '<' && etq_phrase_problem(s) == NULL;
 }
 
 /* The phrases of the array at c->at into a slot of rule. */
@@ -283,12 +287,16 @@ etq_rule_free(gpointer p)
 {
 	EtqRule *r = p;
 	g_free(r->id);
+	g_free(r->key);
+	g_free(r->path);
 	g_free(r->category);
 	for (int s = 0; s < N_SLOTS; s++)
 		g_ptr_array_unref(r->phrases[s]);
 	etq_pattern_free(r->regex);
-	etq_l10n_clear(&r->message);
-	etq_l10n_clear(&r->suggestion);
+	for (int d = 0; d < 2; d++) {
+		etq_l10n_clear(&r->message[d]);
+		etq_l10n_clear(&r->suggestion[d]);
+	}
 	if (r->examples)
 		g_ptr_array_unref(r->examples);
 	if (r->counterexamples)
@@ -380,7 +388,7 @@ parse_detector(EtqLoad *c, const cJSON *j, EtqRule *rule)
 static gboolean
 parse_slots(EtqLoad *c, const cJSON *j, EtqRule *rule)
 {
-	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless" };
+	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless", "exclude" };
 	gboolean ok = TRUE;
 	for (int s = 0; s < N_SLOTS; s++) {
 		rule->phrases[s] = g_ptr_array_new();
@@ -399,6 +407,60 @@ parse_slots(EtqLoad *c, const cJSON *j, EtqRule *rule)
 			rule->regex = compile_regex(c, re->valuestring);
 		ok &= rule->regex != NULL;
 	}
+	return ok;
+}
+
+/* "near": {"also": N | "sentence", "unless": …} at c->at. */
+static gboolean
+parse_near(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	static const char *const slots[] = { "", "also", "unless", NULL };
+	const cJSON *near = cJSON_GetObjectItemCaseSensitive(j, "near");
+	if (!near)
+		return TRUE;
+	if (!cJSON_IsObject(near) || !near->child) {
+		etq_fail_in(c, "near", "\"near\" must be an object such as {\"also\": 5} or {\"unless\": \"sentence\"}");
+		return FALSE;
+	}
+	gsize up = etq_at_key(c, "near");
+	gboolean ok = TRUE;
+	for (const cJSON *e = near->child; e && ok; e = e->next) {
+		int s = etq_index_of(slots, e->string);
+		if (s <= 0) {
+			ok = FALSE, etq_fail_in(c, e->string, "\"near\" applies to \"also\" and \"unless\", not \"%s\"", e->string);
+		} else if (cJSON_IsString(e) && strcmp(e->valuestring, "sentence") == 0) {
+			rule->near[s] = NEAR_SENTENCE;
+		} else if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 50 &&
+		           e->valuedouble == (int)e->valuedouble) {
+			rule->near[s] = (int)e->valuedouble;
+		} else {
+			ok = FALSE, etq_fail_in(c, e->string, "\"%s\" must be a number of words from 1 to 50, or \"sentence\"", e->string);
+		}
+		if (ok && !rule->phrases[s]->len) {
+			ok = FALSE, etq_fail_in(c, e->string, "\"near\" gives \"%s\" but the rule has no such phrases", e->string);
+		}
+	}
+	etq_at_up(c, up);
+	return ok;
+}
+
+/* "ignore": ["quotes", "code"] at c->at. */
+static gboolean
+parse_ignore(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	static const char *const spans[] = { "quotes", "code", NULL };
+	const cJSON *ignore = cJSON_GetObjectItemCaseSensitive(j, "ignore");
+	if (!ignore)
+		return TRUE;
+	gboolean ok = cJSON_IsArray(ignore) && ignore->child;
+	for (const cJSON *e = ok ? ignore->child : NULL; e && ok; e = e->next) {
+		int k = cJSON_IsString(e) ? etq_index_of(spans, e->valuestring) : -1;
+		ok = k >= 0;
+		if (ok)
+			rule->ignore |= 1 << k;
+	}
+	if (!ok)
+		etq_fail_in(c, "ignore", "\"ignore\" must be a list of \"quotes\" and \"code\"");
 	return ok;
 }
 
@@ -441,6 +503,34 @@ parse_text(EtqLoad *c, const cJSON *j, const char *key, gboolean optional, EtqTe
 	return ok;
 }
 
+/* message and suggestion, each given for both directions or as _in/_out. */
+static gboolean
+parse_texts(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	static const char *const own[2][2] = { { "message_in", "message_out" },
+	                                       { "suggestion_in", "suggestion_out" } };
+	static const char *const shared[2] = { "message", "suggestion" };
+	static const guint8 dir_bit[2] = { DIR_IN, DIR_OUT };
+	for (int k = 0; k < 2; k++) {
+		EtqText_l10n *texts = k == 0 ? rule->message : rule->suggestion;
+		for (int d = ETQ_DIR_IN; d <= ETQ_DIR_OUT; d++) {
+			const char *key = own[k][d];
+			if (!cJSON_GetObjectItemCaseSensitive(j, key)) {
+				key = shared[k];
+				if (k == 0 && !cJSON_GetObjectItemCaseSensitive(j, key) && !(rule->dirs & dir_bit[d]))
+					continue; /* no message for a direction the rule never sees */
+			} else if (!(rule->dirs & dir_bit[d])) {
+				etq_fail_in(c, key, "\"%s\" on a rule that never sees %s messages", key,
+				            d == ETQ_DIR_IN ? "incoming" : "outgoing");
+				return FALSE;
+			}
+			if (!parse_text(c, j, key, k == 1, &texts[d]))
+				return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static gboolean
 parse_when_at(EtqLoad *c, const cJSON *j, EtqRule *rule)
 {
@@ -455,7 +545,8 @@ static EtqRule *
 parse_rule(EtqLoad *c, const cJSON *j)
 {
 	static const char *const keys[] = { "id", "category", "severity", "dir", "chat", "match",
-		"regex", "also", "unless", "when", "detector", "params", "message", "suggestion",
+		"regex", "also", "unless", "exclude", "near", "ignore", "when", "detector", "params",
+		"message", "message_in", "message_out", "suggestion", "suggestion_in", "suggestion_out",
 		"examples", "counterexamples", NULL };
 	static const char *const dirs[] = { "in", "out", "any", NULL };
 	static const guint8 dir_v[] = { DIR_IN, DIR_OUT, DIR_IN | DIR_OUT };
@@ -471,17 +562,20 @@ parse_rule(EtqLoad *c, const cJSON *j)
 	EtqRule *rule = g_new0(EtqRule, 1);
 	rule->lang = c->lang;
 	rule->file = g_intern_string(c->file);
+	rule->path = g_strndup(c->at->str, c->at->len);
 	gboolean ok = parse_names(c, j, rule);
+	if (rule->id)
+		rule->key = g_strdup_printf("%s %s", rule->id, c->lang == ETQ_LANG_ANY ? "*" : etq_lang_codes[c->lang]);
 	ok = ok && parse_choice(c, j, "dir", dirs, dir_v, DIR_OUT, &rule->dirs)
 	        && parse_choice(c, j, "chat", chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
 	ok = ok && parse_detector(c, j, rule);
 	ok = ok && parse_slots(c, j, rule);
+	ok = ok && parse_near(c, j, rule) && parse_ignore(c, j, rule);
 	ok = ok && parse_when_at(c, j, rule);
 	if (ok && !rule->detector && !rule->regex && rule->phrases[SLOT_MATCH]->len == 0 &&
 	    !rule->flags[SLOT_MATCH])
 		ok = FALSE, etq_fail(c, c->at->str, "a rule needs \"match\", \"regex\" or \"detector\"");
-	ok = ok && parse_text(c, j, "message", FALSE, &rule->message);
-	ok = ok && parse_text(c, j, "suggestion", TRUE, &rule->suggestion);
+	ok = ok && parse_texts(c, j, rule);
 	ok = ok && parse_examples(c, j, "examples", rule, &rule->examples);
 	ok = ok && parse_examples(c, j, "counterexamples", rule, &rule->counterexamples);
 	if (!ok) {
@@ -503,13 +597,13 @@ parse_rule_array(EtqLoad *c, const cJSON *rules, EtqRuleSet *set, GHashTable *id
 	for (const cJSON *r = rules->child; r; r = r->next, i++) {
 		gsize up = etq_at_index(c, i);
 		EtqRule *rule = parse_rule(c, r);
-		if (rule && (g_hash_table_contains(ids, rule->id))) {
-			etq_fail(c, c->at->str, "rule id \"%s\" is used twice", rule->id);
+		if (rule && (g_hash_table_contains(ids, rule->key))) {
+			etq_fail(c, c->at->str, "rule id \"%s\" is used twice in one language", rule->id);
 			etq_rule_free(rule);
 			rule = NULL;
 		}
 		if (rule) {
-			g_hash_table_add(ids, rule->id);
+			g_hash_table_add(ids, rule->key);
 			rule->set = set;
 			g_ptr_array_add(parsed, rule);
 		}
@@ -550,7 +644,7 @@ etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 		g_ptr_array_extend_and_steal(set->rules, parsed);
 	} else {
 		for (guint k = 0; k < parsed->len; k++)
-			g_hash_table_remove(ids, ((EtqRule *)g_ptr_array_index(parsed, k))->id);
+			g_hash_table_remove(ids, ((EtqRule *)g_ptr_array_index(parsed, k))->key);
 		g_ptr_array_unref(parsed);
 	}
 	return ok;

@@ -128,7 +128,7 @@ done:
 	rules->matcher = NULL;
 }
 
-/* Rule ids must be unique across every set but the one being replaced. */
+/* Rule ids must be unique, per language, across every set but the one being replaced. */
 static GHashTable *
 ids_except(EtqRules *rules, const char *set_name)
 {
@@ -138,7 +138,7 @@ ids_except(EtqRules *rules, const char *set_name)
 		if (set_name && strcmp(s->name, set_name) == 0)
 			continue;
 		for (guint k = 0; k < s->rules->len; k++)
-			g_hash_table_add(ids, ((EtqRule *)g_ptr_array_index(s->rules, k))->id);
+			g_hash_table_add(ids, ((EtqRule *)g_ptr_array_index(s->rules, k))->key);
 	}
 	return ids;
 }
@@ -264,6 +264,8 @@ etq_rules_free(EtqRules *rules)
 	for (int d = 0; d < 4; d++)
 		if (rules->detectors[d])
 			g_ptr_array_unref(rules->detectors[d]);
+	if (rules->slot_words)
+		g_hash_table_destroy(rules->slot_words);
 	g_free(rules);
 }
 
@@ -319,8 +321,10 @@ etq_rules_prepare(EtqRules *rules)
 			EtqRule *r = g_ptr_array_index(set->rules, i);
 			r->index = rules->all_rules->len;
 			/* the UI language is the process's: look the hints up once */
-			r->message_text = etq_l10n_text(&r->message);
-			r->suggestion_text = etq_l10n_text(&r->suggestion);
+			for (int d = 0; d < 2; d++) {
+				r->message_text[d] = etq_l10n_text(&r->message[d]);
+				r->suggestion_text[d] = etq_l10n_text(&r->suggestion[d]);
+			}
 			g_ptr_array_add(rules->all_rules, r);
 			if (r->regex || r->flags[SLOT_MATCH])
 				g_ptr_array_add(rules->scan_rules, r);
@@ -328,6 +332,9 @@ etq_rules_prepare(EtqRules *rules)
 		}
 	}
 	rules->matcher = etq_matcher_build(rules);
+	if (rules->slot_words)
+		g_hash_table_destroy(rules->slot_words);
+	rules->slot_words = etq_slot_words_new(rules);
 }
 
 guint

@@ -1,7 +1,8 @@
 /* selftest.c — every rule proves itself on its own examples.
  *
  * Each example must fire its rule and each counterexample must not, each
- * checked with a fresh conversation state, whatever sets are switched on. */
+ * checked with a fresh conversation state, whatever sets are switched on;
+ * and no rule has the same phrase twice in a slot. */
 #include <string.h>
 #include "internal.h"
 #include "jsonpos.h"
@@ -50,6 +51,41 @@ run_examples(EtqRules *rules, const EtqRule *rule, GPtrArray *examples, gboolean
 	return failures;
 }
 
+/* The same phrase twice in one slot of a rule (often through two lists):
+ * harmless to the matcher, but a sign of copied lists. Compared case-folded
+ * with spaces collapsed, as written (the phrase grammar stays as it is). */
+static guint
+duplicate_phrases(const EtqRule *rule, GPtrArray *errors, GHashTable *texts)
+{
+	static const char *const slot_names[N_SLOTS] = { "match", "also", "unless", "exclude" };
+	guint failures = 0;
+	for (int k = 0; k < N_SLOTS; k++) {
+		GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		for (guint i = 0; i < rule->phrases[k]->len; i++) {
+			char *folded = g_utf8_casefold(g_ptr_array_index(rule->phrases[k], i), -1);
+			char **words = g_strsplit_set(folded, " \t", -1);
+			char *key = g_strjoinv(" ", words);
+			g_strfreev(words);
+			g_free(folded);
+			GString *squeezed = g_string_new(NULL);
+			for (const char *p = key; *p; p++)
+				if (*p != ' ' || (squeezed->len && squeezed->str[squeezed->len - 1] != ' '))
+					g_string_append_c(squeezed, *p);
+			g_free(key);
+			key = g_strchomp(g_string_free(squeezed, FALSE));
+			if (!g_hash_table_add(seen, key)) {
+				failures++;
+				if (errors)
+					g_ptr_array_add(errors, g_strdup_printf("%s:%u: rule %s has the phrase \"%s\" twice in \"%s\" (check its lists)",
+					                rule->file, line_of(texts, rule->file, rule->path), rule->id,
+					                (char *)g_ptr_array_index(rule->phrases[k], i), slot_names[k]));
+			}
+		}
+		g_hash_table_destroy(seen);
+	}
+	return failures;
+}
+
 guint
 etq_rules_self_test(EtqRules *rules, GPtrArray *errors)
 {
@@ -60,6 +96,7 @@ etq_rules_self_test(EtqRules *rules, GPtrArray *errors)
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		failures += run_examples(rules, rule, rule->examples, TRUE, errors, texts);
 		failures += run_examples(rules, rule, rule->counterexamples, FALSE, errors, texts);
+		failures += duplicate_phrases(rule, errors, texts);
 	}
 	g_hash_table_destroy(texts);
 	return failures;

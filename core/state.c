@@ -266,7 +266,7 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	gboolean here;
 	guint spread = post_spread(g_hash_table_lookup(st->posts, &st->key), conv, st->now, window, &here) + 1;
 	if (out && !here && spread == rule->params[1]) {
-		EtqFinding *f = etq_finding_new(rule, conv, ev->peer, ev->me, 0, spread);
+		EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, spread);
 		f->span_start = 0;
 		f->span_end = st->s->text.len;
 		g_ptr_array_add(out, f);
@@ -285,7 +285,7 @@ fire_due(EtqState *st, gint64 t, GPtrArray *out)
 		const EtqRule *rule = etq_rules_detector(st->rules, DETECT_UNANSWERED);
 		if (rule) {
 			gint64 minutes = (st->config.unanswered_seconds + 30) / 60;
-			g_ptr_array_add(out, etq_finding_new(rule, c->name, c->asker, NULL, MAX(minutes, 1), 0));
+			g_ptr_array_add(out, etq_finding_new(rule, ETQ_DIR_IN, c->name, c->asker, NULL, MAX(minutes, 1), 0));
 		}
 		cancel_deadline(st, c);
 	}
@@ -335,7 +335,7 @@ record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *
 	guint n = ++*count;
 	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_OVER_ENGAGEMENT);
 	if (rule && out && n == st->config.over_engagement_count)
-		g_ptr_array_add(out, etq_finding_new(rule, c->name, peer, ev->me, 0, n));
+		g_ptr_array_add(out, etq_finding_new(rule, ev->dir, c->name, peer, ev->me, 0, n));
 }
 
 static void

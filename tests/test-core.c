@@ -509,6 +509,231 @@ test_odd_input(Fixture *f, gconstpointer d)
 	g_string_free(huge, TRUE);
 }
 
+/* ---- rule language v2: near, ignore, exclude, placeholders, directions ---- */
+
+#define V2_FIXTURES "tests/fixtures/v2"
+
+static EtqRules *
+v2_rules(void)
+{
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, FIXTURES, errors);
+	g_assert_cmpuint(etq_rules_load_dir(rules, V2_FIXTURES, errors), ==, 1);
+	g_assert_cmpuint(errors->len, ==, 0);
+	g_ptr_array_unref(errors);
+	etq_rules_set_enabled(rules, "basic", FALSE); /* its profiles only */
+	return rules;
+}
+
+static int
+compare_words(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The categories one message raises, with a fresh state, sorted. */
+static char *
+fired(EtqRules *rules, const char *text, EtqDirection dir)
+{
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg(text, dir, ETQ_CHAT_IM, "pat", 0);
+	ev.known = ETQ_KNOWN_YES;
+	char *c = cats(etq_state_feed(st, &ev, NULL));
+	etq_state_free(st);
+	char **words = g_strsplit(c, " ", -1);
+	qsort(words, g_strv_length(words), sizeof *words, compare_words);
+	char *sorted = g_strjoinv(" ", words);
+	g_strfreev(words);
+	g_free(c);
+	return sorted;
+}
+
+#define assert_fired(rules, text, dir, expected) G_STMT_START { \
+	char *_c = fired(rules, text, dir); \
+	if (g_strcmp0(_c, expected) != 0) \
+		g_error("\"%s\": got \"%s\", want \"%s\"", text, _c, expected); \
+	g_free(_c); \
+} G_STMT_END
+
+/* The same id once per language; its examples pass. */
+static void
+test_v2_ids_per_language(void)
+{
+	EtqRules *rules = v2_rules();
+	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "careful")), ==, 5);
+	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
+	etq_rules_free(rules);
+}
+
+static void
+test_v2_near(void)
+{
+	EtqRules *rules = v2_rules();
+	assert_fired(rules, "could you review my cv", ETQ_DIR_OUT, "x-near x-negated x-quoted");
+	/* "could you" is 7 words away: too far */
+	assert_fired(rules, "could you tell me the time, then I will review my cv", ETQ_DIR_OUT, "x-negated x-quoted");
+	/* "later" in another sentence does not cancel; in the same one it does */
+	assert_fired(rules, "could you review my cv? later is fine", ETQ_DIR_OUT, "x-near x-negated x-quoted");
+	assert_fired(rules, "could you review my cv later", ETQ_DIR_OUT, "x-negated x-quoted");
+	etq_rules_free(rules);
+}
+
+static void
+test_v2_ignore(void)
+{
+	EtqRules *rules = v2_rules();
+	static const char *const unread[] = {
+		"he wrote \"review my cv\" to everyone", "she said \xe2\x80\x9creview my cv\xe2\x80\x9d",
+		"he wrote \xe2\x80\x9ereview my cv\xe2\x80\x9c", "\xc2\xabreview my cv\xc2\xbb, he said",
+		"I said 'review my cv' twice", "type `review my cv` there", "```\nreview my cv\n```", NULL };
+	for (const char *const *t = unread; *t; t++)
+		assert_fired(rules, *t, ETQ_DIR_OUT, "x-negated");
+	/* an apostrophe is not a quote */
+	assert_fired(rules, "it's late, review my cv", ETQ_DIR_OUT, "x-negated x-quoted");
+	assert_fired(rules, "the students' list: review my cv", ETQ_DIR_OUT, "x-negated x-quoted");
+	etq_rules_free(rules);
+}
+
+static void
+test_v2_exclude(void)
+{
+	EtqRules *rules = v2_rules();
+	assert_fired(rules, "no need to review my cv", ETQ_DIR_OUT, "x-quoted");
+	assert_fired(rules, "he asked me to review my cv", ETQ_DIR_OUT, "x-quoted");
+	/* the scope ends with the sentence, and a negation after the match does not count */
+	assert_fired(rules, "no need to hurry. review my cv", ETQ_DIR_OUT, "x-negated x-quoted");
+	assert_fired(rules, "review my cv, no need to hurry", ETQ_DIR_OUT, "x-negated x-quoted");
+	assert_fired(rules, "kannst du meinen lebenslauf lesen?", ETQ_DIR_OUT, "x-negated");
+	assert_fired(rules, "du musst nicht meinen lebenslauf lesen", ETQ_DIR_OUT, "");
+	assert_fired(rules, "sie hat gefragt ob du meinen lebenslauf liest", ETQ_DIR_OUT, "");
+	etq_rules_free(rules);
+}
+
+static void
+test_v2_placeholders(void)
+{
+	EtqRules *rules = v2_rules();
+	static const char *const slots[] = {
+		"Hi [Name], hope you are well", "Hey {first_name}, quick question", "Hello <NAME>, an offer",
+		"Ciao %FIRSTNAME%, ho visto", "Hallo {{vorname}}, wie geht's?", "Hi $FIRST_NAME, great",
+		"Dear ___, I came across your profile", "Hi { person name }, I saw", "apply here: [LINK]",
+		"Hi NAME, I saw your profile", "Hallo VORNAME, wie geht es?", "I work at [your company name] now",
+		"Hi (first name), nice to meet you", NULL };
+	for (const char *const *t = slots; *t; t++)
+		assert_fired(rules, *t, ETQ_DIR_OUT, "x-template");
+	static const char *const not_slots[] = {
+		"-___- oh well", "^___^ sure", "my_var__name is fine", "the mail said \"Hi [Name]\"",
+		"use `Hi {name}` in the file", "printf(\"Hi %s\", name) prints it", "echo ${name} and $HOME",
+		"f\"Hi {name}\" is an f-string", "WHAT IS YOUR NAME", "[edit: fixed the link]", "see [1] and [2]",
+		"<b>bold</b> text", "I got 50% of the name right, 20% wrong", NULL };
+	for (const char *const *t = not_slots; *t; t++)
+		assert_fired(rules, *t, ETQ_DIR_OUT, "");
+	etq_rules_free(rules);
+}
+
+/* One rule, a text per direction. */
+static void
+test_v2_directions(void)
+{
+	EtqRules *rules = v2_rules();
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("Hi [Name], an offer", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	GPtrArray *found = etq_state_feed(st, &ev, NULL);
+	g_assert_cmpuint(found->len, ==, 1);
+	EtqFinding *fi = g_ptr_array_index(found, 0);
+	g_assert_cmpstr(fi->rule, ==, "careful.template");
+	g_assert_cmpstr(fi->message, ==, "This reads like a template.");
+	g_assert_cmpstr(fi->suggestion, ==, "Use their name.");
+	g_assert_cmpint(fi->span_start, ==, 3);
+	g_assert_cmpint(fi->span_end, ==, 9);
+	g_ptr_array_unref(found);
+	ev.dir = ETQ_DIR_IN;
+	found = etq_state_feed(st, &ev, NULL);
+	g_assert_cmpuint(found->len, ==, 1);
+	fi = g_ptr_array_index(found, 0);
+	g_assert_cmpstr(fi->message, ==, "pat sent a template.");
+	g_assert_null(fi->suggestion);
+	g_assert_cmpint(fi->severity, ==, ETQ_SEVERITY_HINT);
+	g_ptr_array_unref(found);
+	etq_state_free(st);
+	etq_rules_free(rules);
+}
+
+/* Each mistake of the v2 fields is reported at its line. */
+static void
+test_v2_errors(void)
+{
+	static const struct { const char *rule, *error; } cases[] = {
+		{ "\"match\": [\"a b\"], \"also\": [\"c\"], \"near\": {\"also\": 0},",
+		  "x.json:3: \"also\" must be a number of words from 1 to 50, or \"sentence\"" },
+		{ "\"match\": [\"a b\"], \"near\": {\"unless\": \"sentence\"},",
+		  "x.json:3: \"near\" gives \"unless\" but the rule has no such phrases" },
+		{ "\"match\": [\"a b\"], \"near\": {\"match\": 3},",
+		  "x.json:3: \"near\" applies to \"also\" and \"unless\", not \"match\"" },
+		{ "\"match\": [\"a b\"], \"ignore\": [\"comments\"],",
+		  "x.json:3: \"ignore\" must be a list of \"quotes\" and \"code\"" },
+		{ "\"match\": [\"a b\"], \"message_in\": \"m\",",
+		  "x.json:3: \"message_in\" on a rule that never sees incoming messages" },
+		{ "\"match\": [\"a b\"], \"exclude\": [\"@nothing\"],",
+		  "x.json:3: no list \"@nothing\" in this file or the language profile" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *text = g_strdup_printf("{\"name\": \"x\", \"description\": \"x\", \"language\": \"en\", \"rules\": [\n"
+		                             "{\"id\": \"x.one\", \"category\": \"x-one\", \"severity\": \"hint\",\n"
+		                             " %s \"message\": \"m\", \"examples\": [\"a b\"], \"counterexamples\": [\"c\"]}]}\n",
+		                             cases[i].rule);
+		char *dir = folder_with("x.json", text);
+		EtqRules *rules = etq_rules_new();
+		GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+		etq_rules_load_dir(rules, FIXTURES, errors);
+		etq_rules_load_dir(rules, dir, errors);
+		g_assert_cmpuint(errors->len, ==, 1);
+		const char *got = g_ptr_array_index(errors, 0);
+		if (!g_str_has_suffix(got, cases[i].error))
+			g_error("got \"%s\", want \"…%s\"", got, cases[i].error);
+		g_ptr_array_unref(errors);
+		etq_rules_free(rules);
+		remove_folder(dir, "x.json");
+		g_free(text);
+	}
+}
+
+/* The same id twice in one language is refused; a phrase twice in a slot
+ * (here through a list) is reported by the self-test with the rule's line. */
+static void
+test_v2_duplicates(void)
+{
+	char *dir = folder_with("x.json",
+	           "{\"name\": \"x\", \"description\": \"x\", \"language\": \"en\",\n"
+	           " \"lists\": {\"asks\": [\"review my cv\", \"pick your brain\"]}, \"rules\": [\n"
+	           "{\"id\": \"x.one\", \"category\": \"x-one\", \"severity\": \"hint\",\n"
+	           " \"match\": [\"@asks\", \"Review  my CV\"], \"message\": \"m\", \"examples\": [\"review my cv\"], \"counterexamples\": [\"c\"]},\n"
+	           "{\"id\": \"x.one\", \"category\": \"x-one\", \"severity\": \"hint\",\n"
+	           " \"match\": [\"salary\"], \"message\": \"m\", \"examples\": [\"salary\"], \"counterexamples\": [\"c\"]}]}\n");
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	etq_rules_load_dir(rules, dir, errors);
+	g_assert_cmpuint(errors->len, ==, 1);
+	g_assert_true(g_str_has_suffix(g_ptr_array_index(errors, 0), "x.json:5: rule id \"x.one\" is used twice in one language"));
+	etq_rules_free(rules);
+	remove_folder(dir, "x.json");
+	dir = folder_with("x.json",
+	           "{\"name\": \"x\", \"description\": \"x\", \"language\": \"en\",\n"
+	           " \"lists\": {\"asks\": [\"review my cv\", \"pick your brain\"]}, \"rules\": [\n"
+	           "{\"id\": \"x.one\", \"category\": \"x-one\", \"severity\": \"hint\",\n"
+	           " \"match\": [\"@asks\", \"Review  my CV\"], \"message\": \"m\", \"examples\": [\"review my cv\"], \"counterexamples\": [\"c\"]}]}\n");
+	rules = etq_rules_new();
+	g_ptr_array_set_size(errors, 0);
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, errors), ==, 1);
+	g_assert_cmpuint(etq_rules_self_test(rules, errors), ==, 1);
+	g_assert_true(g_str_has_suffix(g_ptr_array_index(errors, 0),
+	              "/x.json:3: rule x.one has the phrase \"Review  my CV\" twice in \"match\" (check its lists)"));
+	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+	remove_folder(dir, "x.json");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -536,5 +761,13 @@ main(int argc, char **argv)
 	T("state/cross-post", test_cross_post);
 	g_test_add_func("/core/state/bounded", test_bounded_conversations);
 	T("input/odd", test_odd_input);
+	g_test_add_func("/core/v2/ids-per-language", test_v2_ids_per_language);
+	g_test_add_func("/core/v2/near", test_v2_near);
+	g_test_add_func("/core/v2/ignore", test_v2_ignore);
+	g_test_add_func("/core/v2/exclude", test_v2_exclude);
+	g_test_add_func("/core/v2/placeholders", test_v2_placeholders);
+	g_test_add_func("/core/v2/directions", test_v2_directions);
+	g_test_add_func("/core/v2/errors", test_v2_errors);
+	g_test_add_func("/core/v2/duplicates", test_v2_duplicates);
 	return g_test_run();
 }

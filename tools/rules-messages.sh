@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prints a gettext template (.pot) of the hint texts in rule files: every
-# string "message" and "suggestion" of a rule, and every string "description"
+# string "message" and "suggestion" of a rule (and their _in/_out forms), and every string "description"
 # of a rule set (set.json, or the top level of a one-file rule set).
 # Texts given as an object per language ({"en": "…", "de": "…"}) are a user's
 # own translations and are left out; so are the language profiles.
@@ -43,7 +43,11 @@ jq -nr '
 	    ( $top.rules[]? | objects
 	      | ( .detector // .category // "?" | tostring ) as $what
 	      | ( (.message | strings | [$f, "message: " + $what, tojson]),
-	          (.suggestion | strings | [$f, "suggestion: " + $what, tojson]) ) ) )
+	          (.message_in | strings | [$f, "message to an incoming message: " + $what, tojson]),
+	          (.message_out | strings | [$f, "message to an outgoing message: " + $what, tojson]),
+	          (.suggestion | strings | [$f, "suggestion: " + $what, tojson]),
+	          (.suggestion_in | strings | [$f, "suggestion to an incoming message: " + $what, tojson]),
+	          (.suggestion_out | strings | [$f, "suggestion to an outgoing message: " + $what, tojson]) ) ) )
 	| join("\t")' $files >"$rows" || {
 	echo "rules-messages.sh: jq could not read the rule files above" >&2
 	exit 1
