@@ -60,6 +60,8 @@ static EtqRule *
 expand_profile_list(EtqLoad *c, const char *name)
 {
 	EtqRule *holder = NULL;
+	/* A rule of any language reads every profile's list, each phrase once. */
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (int l = 0; l < ETQ_N_LANGS; l++) {
 		if (c->lang != ETQ_LANG_ANY && c->lang != l)
 			continue;
@@ -68,9 +70,11 @@ expand_profile_list(EtqLoad *c, const char *name)
 		if (list && !holder)
 			holder = holder_new(list->len);
 		for (guint i = 0; list && i < list->len; i++)
-			g_ptr_array_add(holder->phrases[SLOT_MATCH],
-			                g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
+			if (g_hash_table_add(seen, g_ptr_array_index(list, i)))
+				g_ptr_array_add(holder->phrases[SLOT_MATCH],
+				                g_string_chunk_insert(c->strings, g_ptr_array_index(list, i)));
 	}
+	g_hash_table_destroy(seen);
 	return holder;
 }
 

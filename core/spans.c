@@ -24,8 +24,10 @@ add_slot_words(GHashTable *words, GPtrArray *list, guint kind)
 		for (char **p = parts; *p; p++) {
 			if (!**p)
 				continue;
+			/* "first name": the last word names the slot, the others qualify it */
+			guint k = p[1] ? SLOT_MODIFIER : kind;
 			guint old = GPOINTER_TO_UINT(g_hash_table_lookup(words, *p));
-			g_hash_table_insert(words, g_strdup(*p), GUINT_TO_POINTER(old | kind));
+			g_hash_table_insert(words, g_strdup(*p), GUINT_TO_POINTER(old | k));
 		}
 		g_strfreev(parts);
 		g_free(norm);
@@ -239,6 +241,15 @@ find_quotes(const char *text, gsize len, GArray *out)
 
 /* ---- placeholders ---- */
 
+static gboolean
+has_upper(const char *s, gsize len)
+{
+	for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
+		if (g_unichar_isupper(g_utf8_get_char(p)))
+			return TRUE;
+	return FALSE;
+}
+
 static void
 find_bracketed(GHashTable *words, const char *text, gsize len, const GArray *code, GArray *out)
 {
@@ -246,7 +257,8 @@ find_bracketed(GHashTable *words, const char *text, gsize len, const GArray *cod
 	static const char close[] = "}]>)%";
 	const char *end = text + len;
 	for (const char *p = text; p < end; p++) {
-		const char *o = *p ? strchr(open, *p) : NULL;
+		/* a slot stands apart: Array(Date) and list[name] are code */
+		const char *o = *p && (p == text || !is_word_byte(p[-1])) ? strchr(open, *p) : NULL;
 		if (o && !inside(code, p - text, IGNORE_CODE)) {
 			char want = close[o - open];
 			const char *start = p + 1;
@@ -255,7 +267,9 @@ find_bracketed(GHashTable *words, const char *text, gsize len, const GArray *cod
 			const char *q = start;
 			while (q < end && q - start <= MAX_SLOT_BYTES && *q != want && *q != '\n' && *q != *p)
 				q++;
-			if (q < end && *q == want && q > start && reads_like_slot(words, start, q - start, FALSE)) {
+			/* <name> is how commands write an argument; <NAME> or <Name> is a slot */
+			gboolean argument = *p == '<' && !has_upper(start, q - start);
+			if (q < end && *q == want && q > start && !argument && reads_like_slot(words, start, q - start, FALSE)) {
 				const char *stop = q;
 				while (stop < end && *stop == want)
 					stop++;
