@@ -1,6 +1,6 @@
 /* pattern.h — a rule's regular expression: compiled once, refused at load if
- * it nests unbounded repeats, tried only on messages holding a byte it can
- * start with, and bounded in work by PCRE2's match limits. */
+ * it nests unbounded repeats, and bounded in work by PCRE2's match limits
+ * (PCRE2 itself skips to the bytes a match can start with). */
 #ifndef ETQ_PATTERN_H
 #define ETQ_PATTERN_H
 
