@@ -12,11 +12,11 @@ WARN      := -Wall -Wextra -Werror
 # Evaluated when a recipe runs, so after `deps` has installed pkg-config and the -dev packages.
 CORE_PKGS   := glib-2.0 libcjson libpcre2-8
 CORE_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS))
-CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS))
+CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS)) -lstemmer
 DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
 
 # Debian packages: to build, to run the tests, to show the demo.
-BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libpurple-dev gettext
+BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libstemmer-dev libpurple-dev gettext
 # llvm: llvm-symbolizer, so sanitizer reports name our source lines on a fresh machine
 TEST_DEPS  := ngircd valgrind llvm build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin
 DEMO_DEPS  := finch

@@ -86,6 +86,7 @@ typedef struct {
 	GPtrArray *stopwords;   /* normalised */
 	GArray *letters;        /* gunichar */
 	GHashTable *lists;      /* name -> GPtrArray of raw phrases */
+	char *stemmer;          /* Snowball stemmer name ("english"), or NULL */
 } EtqProfile;
 
 typedef struct EtqMatcher EtqMatcher;
@@ -108,7 +109,7 @@ struct EtqRules {
 /* What one message matched: per rule, which slots hit and where. */
 typedef struct {
 	guint8 hit[N_SLOTS];
-	guint tok_start, tok_end;   /* first match of SLOT_MATCH */
+	guint tok_start, tok_end;   /* the earliest match of SLOT_MATCH, the longest there */
 } EtqRuleHit;
 
 typedef struct {
@@ -116,10 +117,11 @@ typedef struct {
 	guint tok_start, tok_end;
 } EtqOccurrence;
 
+/* Each phrase found, once per start token (its longest match there). */
 typedef struct {
 	GArray *hits;        /* EtqRuleHit per rule index */
-	GArray *hit_rules;   /* guint: rules with any hit, in order */
-	GArray *occurrences; /* EtqOccurrence */
+	GArray *hit_rules;   /* guint: rules with any hit, ascending */
+	GArray *occurrences; /* EtqOccurrence, by start token */
 	guint stop_hits[ETQ_N_LANGS];
 	/* Internal lists of each language: greetings and question openers. */
 	guint8 *greeting_tok;  /* per token: 1 if inside a greeting */
@@ -136,6 +138,8 @@ void etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt);
 /* Does phrase `phrase` belong to slot of rule? */
 gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot);
 gboolean etq_matcher_is_stopword(const EtqMatcher *m, const char *norm);
+/* Bytes held by the memory of words seen in messages (bounded). */
+gsize etq_matcher_seen_bytes(const EtqMatcher *m);
 
 /* ---- rules.c ---- */
 void etq_rules_prepare(EtqRules *rules);

@@ -177,79 +177,26 @@ etq_index_of(const char *const *names, const char *s)
 	return -1;
 }
 
-/* A piece's letters, counted the way messages are read. */
-static guint
-normalised_length(const char *start, gsize len)
-{
-	char *piece = g_strndup(start, len);
-	char *norm = etq_normalise_phrase(piece);
-	guint n = g_utf8_strlen(norm, -1);
-	g_free(norm);
-	g_free(piece);
-	return n;
-}
-
-/* Do a non-ASCII piece's ASCII letters and digits settle the checks below?
- * Normalising keeps each of them as one character (or inside "<link>"), so
- * the normalised piece is at least that long. */
+/* Is there a stemmer for the ~words of this file (a profile: its own)? */
 static gboolean
-enough_ascii(guint ascii_alnum, gboolean prefix)
+has_stemmer(const EtqLoad *c)
 {
-	return ascii_alnum >= (prefix ? 3u : 1u);
-}
-
-/* The end of the piece at p (up to a space, tab or the end), counting its
- * ASCII letters and digits and OR-ing its bytes. Every phrase of every rule
- * passes here; most bytes are above ' ', so one comparison lets them by. */
-static const char *
-scan_piece(const char *p, guint *alnum, guchar *bits)
-{
-	for (guchar b; (b = *p) > ' ' || (b && b != ' ' && b != '\t'); p++) {
-		*alnum += g_ascii_isalnum(b);
-		*bits |= b;
-	}
-	return p;
-}
-
-/* What is wrong with a phrase, or NULL; no allocation for ASCII phrases or
- * pieces with enough ASCII letters. */
-const char *
-etq_phrase_problem(const char *phrase)
-{
-	gboolean first = TRUE, any_word = FALSE;
-	const char *p = phrase;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		const char *start = p;
-		guint alnum = 0;
-		guchar bits = 0;
-		p = scan_piece(p, &alnum, &bits);
-		gboolean ascii = bits < 0x80;
-		gsize len = p - start;
-		if (len == 1 && *start == '*') {
-			if (first)
-				return "starts with *";
-		} else {
-			if (!ascii && !enough_ascii(alnum, start[len - 1] == '*'))
-				alnum = normalised_length(start, len);
-			if (alnum == 0)
-				return "has a piece with no letters or digits";
-			if (start[len - 1] == '*' && alnum < 3)
-				return "has a prefix* shorter than 3 letters";
-			any_word = TRUE;
-		}
-		first = FALSE;
-	}
-	return any_word ? NULL : "is empty";
+	if (c->profile)
+		return c->profile->stemmer != NULL;
+	for (int l = 0; l < ETQ_N_LANGS; l++)
+		if ((c->lang == ETQ_LANG_ANY || c->lang == l) && c->rules->profiles[l] && c->rules->profiles[l]->stemmer)
+			return TRUE;
+	return FALSE;
 }
 
 gboolean
 etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase)
 {
-	const char *problem = etq_phrase_problem(phrase);
+	const char *problem;
+	EtqSeq *seq = etq_phrase_parse(phrase, &problem);
+	if (seq && etq_phrase_has_stem(seq) && !has_stemmer(c))
+		problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
+	etq_phrase_free(seq);
 	if (problem)
 		etq_fail(c, path, "phrase \"%s\" %s", phrase, problem);
 	return problem == NULL;

@@ -5,6 +5,7 @@
 
 #include <cJSON.h>
 #include "internal.h"
+#include "phrase.h"
 
 /* Where a load is: the file and its text (for lines), and what the rules
  * in it may refer to. */
@@ -18,6 +19,7 @@ typedef struct {
 	const cJSON *lists;
 	GStringChunk *strings;  /* the set's phrase texts */
 	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
+	const EtqProfile *profile; /* the language profile being read, if one is */
 	/* While etq_parse_rules runs: where it is, e.g. "rules/3/examples/1",
 	 * kept as it goes down so that no path is formatted for every value. */
 	GString *at;
@@ -37,7 +39,6 @@ gboolean etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const ch
 int etq_index_of(const char *const *names, const char *s);
 gboolean etq_l10n_parse(EtqLoad *c, const cJSON *j, const char *path, EtqText_l10n *out);
 void etq_l10n_clear(EtqText_l10n *t);
-const char *etq_phrase_problem(const char *phrase);
 gboolean etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase);
 /* The names in dir, sorted, without hidden files. */
 GPtrArray *etq_sorted_entries(const char *dir);

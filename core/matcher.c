@@ -1,198 +1,136 @@
-/* matcher.c — every phrase of every rule in one index.
+/* matcher.c — every phrase of every rule in one trie.
  *
- * Rather than run hundreds of patterns over each message, the words of all
- * phrases are numbered once, and each phrase is filed under its first word.
- * A message is then read once: for each of its words, only the phrases that
- * start with that word are tried. A phrase may belong to many rules (and to
- * the internal greeting and question lists of the language profiles).
+ * Each phrase (phrase.c) is read in all its ways — alternatives and
+ * optional parts spelled out — and each way is a path in one trie whose
+ * edges are words, prefixes, stems or gaps. A message is read once: every
+ * token is turned into the symbols it stands for (itself, the prefixes it
+ * starts with, its stem in each language that has stems), and from every
+ * token the trie is walked along them. A lookup never scans a list of
+ * phrases: each step is one table lookup per symbol of the token.
  *
- * The rules are loaded often (each start, each edit), so the index is built
- * without an allocation per phrase: while the rules are read, each phrase
- * only notes which list it goes to; at the end the phrases are numbered by
- * list, so that a list is a range of phrase numbers in flat arrays. */
+ * A phrase may belong to many rules (and to the greeting and question lists
+ * of the language profiles); per phrase and start token, the longest match
+ * counts. tests/fuzz/reference.c is the plain version of all this, and the
+ * differential fuzzer holds the two to the same answers. */
 #include <string.h>
+#include <libstemmer.h>
 #include "internal.h"
-
-#define ANY G_MAXUINT
-#define PREFIX_KEY_LEN 3
-#define MAX_SYMS 4
-#define MAX_OFFSET 31 /* of a phrase's anchor: a bit in SymInfo.offsets */
-
-/* A phrase of the finished index. */
-typedef struct {
-	guint n;
-	guint items;       /* offset of its symbol ids (or ANY) in EtqMatcher.pool: grows
-	                    * with the order phrases were added in, the order matches
-	                    * are reported in */
-	guint members;     /* offset of its owners (owner << 2 | slot) in EtqMatcher.members */
-	guint n_members;
-} Phrase;
-
-typedef struct {
-	char *prefix;      /* without the '*' */
-	guint len;
-	guint sym;
-} Prefix;
+#include "phrase.h"
 
 /* Owners above the rules: internal lists of the language profiles. */
 enum { OWN_GREETING, OWN_QUESTION, N_OWN };
 
-/* The phrases starting with one symbol. Most are filed further under their
- * anchor, their first item after it that is not *, and its offset: so a
- * common first word ("i", "ich", "mich * * empfehlen") does not mean trying
- * hundreds of phrases. Lists are numbers into EtqMatcher.list_start; list 0
- * is always empty. */
+/* Words up to this many bytes remember their symbols between messages;
+ * all that memory is cleared once it exceeds SEEN_BYTES. */
+#define SEEN_WORD_MAX 32
+#define SEEN_BYTES (256 * 1024)
+
+/* guint64 -> guint, open addressing: the trie's edges and the phrase
+ * owners. A value is stored plus one; 0 marks an empty slot. */
 typedef struct {
-	guint single;       /* one-word phrases */
-	guint unanchored;   /* "word *…" with only * after it, or an anchor too far */
-	guint32 offsets;    /* bit d: phrases anchored at offset d, in EtqMatcher.anchors */
-	guint8 stop_langs;  /* bit mask of languages using it as a stopword */
-} SymInfo;
+	guint64 *keys;
+	guint *vals;
+	guint mask, n;
+} Table;
 
-/* The symbol table: "word" or "pre*" -> sym, open addressing. */
-typedef struct {
-	guint64 head;       /* head_bytes() of its text */
-	guint32 hash;
-	guint len;
-	guint name;         /* offset of its text in EtqMatcher.names */
-	guint sym1;         /* sym + 1; 0: an empty slot */
-} SymSlot;
-
-/* (first sym, offset, anchor sym) -> list, open addressing. */
-typedef struct {
-	guint first, offset, anchor;
-	guint list;         /* 0: an empty slot */
-} AnchorSlot;
-
-struct EtqMatcher {
-	SymSlot *sym_slots;
-	guint sym_mask;          /* slots - 1, a power of two less one */
-	guint n_syms, syms_cap;
-	SymInfo *info;           /* per sym */
-	GString *names;          /* the texts of the symbols, NUL-terminated */
-	GHashTable *prefixes;    /* first PREFIX_KEY_LEN bytes -> GPtrArray of Prefix */
-	guint *pool;             /* the items of every phrase, one after the other */
-	guint pool_len, pool_cap;
-	Phrase *phrases;         /* numbered by list */
-	guint *members;          /* the owners of every phrase, one after the other */
-	guint *list_start;       /* list -> its first phrase; the next list's is its end */
-	AnchorSlot *anchors;
-	guint anchor_mask, n_anchors;
-	guint n_rules;
-	/* What a run finds, copied into its EtqMatch at the end: cheaper than
-	 * appending to a GArray one by one. */
-	guint *hit_buf;          /* n_rules */
-	EtqOccurrence *occ_buf;
-	guint occ_cap;
-	/* Words seen in messages -> their symbols: one probe per word instead of
-	 * a lookup for the word and one for its prefixes. An open-addressing
-	 * table that knows each word's length; emptied when it fills up. */
-	struct SeenWord *seen;
-	guint seen_used;
-	GString *seen_words;     /* their texts */
-};
-
-typedef struct SeenWord {
-	guint64 head;      /* head_bytes() of the word */
-	guint len;
-	guint word;        /* offset + 1 of its text in EtqMatcher.seen_words; 0: empty slot */
-	guint n;
-	guint syms[MAX_SYMS];
-} SeenWord;
-
-#define SEEN_SLOTS 16384 /* a power of two */
-#define SEEN_MAX (SEEN_SLOTS / 2)
-
-/* ---- hashing ---- */
-
-/* The first 8 bytes of a text as a number, or all of a shorter one: two
- * texts of the same length up to 8 are equal when these are. Shorter texts
- * are read in two overlapping parts, never past their end. */
-static inline guint64
-head_bytes(const char *s, gsize len)
+static void
+table_init(Table *t)
 {
-	guint64 x;
-	guint32 a, b;
-	if (len >= 8) {
-		memcpy(&x, s, 8);
-		return x;
-	}
-	if (len >= 4) {
-		memcpy(&a, s, 4);
-		memcpy(&b, s + len - 4, 4);
-		return (guint64)a << 32 | b;
-	}
-	if (len > 0)
-		return (guchar)s[0] << 16 | (guchar)s[len / 2] << 8 | (guchar)s[len - 1];
-	return 0;
-}
-
-/* One multiplication, and its well-mixed high bits folded onto the low
- * ones, which index the tables. */
-static inline guint64
-mix(guint64 x)
-{
-	x *= G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-	return x ^ x >> 29;
-}
-
-/* Words and phrases are short: hashed 8 bytes at a time. */
-static inline guint32
-hash_bytes(const char *s, gsize len)
-{
-	guint64 h = len;
-	gsize i = 0;
-	for (; len - i > 8; i += 8)
-		h = mix(h ^ head_bytes(s + i, 8));
-	return mix(h ^ head_bytes(s + i, len - i));
-}
-
-/* The same, when head_bytes(s, len) is known already. */
-static inline guint32
-hash_with_head(const char *s, gsize len, guint64 head)
-{
-	return len <= 8 ? (guint32)mix(len ^ head) : hash_bytes(s, len);
-}
-
-/* ---- symbols ---- */
-
-/* The slot of a symbol: its own, or the empty one where it would go. */
-static inline SymSlot *
-sym_slot(const EtqMatcher *m, const char *w, guint len, guint64 head, guint32 hash)
-{
-	for (guint i = hash & m->sym_mask;; i = (i + 1) & m->sym_mask) {
-		SymSlot *s = &m->sym_slots[i];
-		if (!s->sym1 || (s->head == head && s->len == len &&
-		                 (len <= 8 || memcmp(m->names->str + s->name, w, len) == 0)))
-			return s;
-	}
-}
-
-/* sym + 1 of a text, or 0. */
-static guint
-find_sym(const EtqMatcher *m, const char *w, guint len)
-{
-	guint64 head = head_bytes(w, len);
-	return sym_slot(m, w, len, head, hash_with_head(w, len, head))->sym1;
+	t->mask = 255;
+	t->n = 0;
+	t->keys = g_new(guint64, t->mask + 1);
+	t->vals = g_new0(guint, t->mask + 1);
 }
 
 static void
-grow_syms(EtqMatcher *m)
+table_clear(Table *t)
 {
-	SymSlot *old = m->sym_slots;
-	guint n_old = m->sym_mask + 1;
-	m->sym_mask = n_old * 2 - 1;
-	m->sym_slots = g_new0(SymSlot, n_old * 2);
-	for (guint i = 0; i < n_old; i++) {
-		if (!old[i].sym1)
-			continue;
-		guint j = old[i].hash & m->sym_mask;
-		while (m->sym_slots[j].sym1)
-			j = (j + 1) & m->sym_mask;
-		m->sym_slots[j] = old[i];
-	}
-	g_free(old);
+	g_free(t->keys);
+	g_free(t->vals);
 }
+
+static inline guint
+table_slot(const Table *t, guint64 key)
+{
+	guint64 h = key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+	guint i = (guint)(h >> 32) & t->mask;
+	while (t->vals[i] && t->keys[i] != key)
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+/* The value + 1 of key, or 0. */
+static inline guint
+table_get(const Table *t, guint64 key)
+{
+	return t->vals[table_slot(t, key)];
+}
+
+static void
+table_put(Table *t, guint64 key, guint val)
+{
+	guint i = table_slot(t, key);
+	if (!t->vals[i])
+		t->n++;
+	t->keys[i] = key;
+	t->vals[i] = val + 1;
+	if (t->n * 2 <= t->mask)
+		return;
+	Table old = *t;
+	t->mask = old.mask * 2 + 1;
+	t->n = 0;
+	t->keys = g_new(guint64, t->mask + 1);
+	t->vals = g_new0(guint, t->mask + 1);
+	for (guint k = 0; k <= old.mask; k++)
+		if (old.vals[k])
+			table_put(t, old.keys[k], old.vals[k] - 1);
+	table_clear(&old);
+}
+
+/* A trie node: the phrases ending there and its gap edges, as lists. */
+typedef struct {
+	guint ends;   /* index + 1 in EtqMatcher.ends, 0: none */
+	guint gaps;   /* index + 1 in EtqMatcher.gaps */
+} Node;
+
+typedef struct {
+	guint phrase, next;
+} End;
+
+typedef struct {
+	guint min, max, child, next;
+} Gap;
+
+typedef struct {
+	guint member, next;  /* owner << 2 | slot */
+} Member;
+
+struct EtqMatcher {
+	GHashTable *words, *prefixes;         /* text -> symbol + 1 */
+	GHashTable *stems[ETQ_N_LANGS];       /* stem -> symbol + 1, NULL: no stems */
+	struct sb_stemmer *stemmers[ETQ_N_LANGS];
+	guint8 *stem_heads[ETQ_N_LANGS];      /* bit: a stem starts with these two bytes */
+	GArray *prefix_lens;                  /* guint, ascending */
+	GArray *stop_langs;                   /* guint8 per symbol: languages using it as a stopword */
+	guint n_syms;
+	GArray *nodes, *ends, *gaps, *members; /* Node, End, Gap, Member */
+	GArray *phrase_members;               /* guint per phrase: its first Member + 1 */
+	Table edges;                          /* node << 32 | symbol -> child */
+	Table owned;                          /* phrase << 32 | member -> 0 */
+	guint n_rules;
+	/* Words seen -> their symbols: hash of the word -> offset in seen_words
+	 * of {length, n, symbols…, the word's bytes}; bounded in bytes. */
+	Table seen;
+	GByteArray *seen_words;
+	/* One message: each token's symbols, and what was found (copied into
+	 * its EtqMatch at the end: cheaper than a GArray append each). */
+	guint *tok_syms, n_syms_run, syms_cap;
+	guint *tok_off, off_cap;
+	EtqOccurrence *found, *occ;
+	guint n_found, found_cap, n_occ, occ_cap;
+	guint *hit_rules, n_hit;              /* room for every rule */
+	GString *key;                         /* a prefix being looked up */
+};
 
 /* Makes room for element `len` of a growing array. */
 static gpointer
@@ -200,310 +138,173 @@ reserve(gpointer data, guint len, guint *cap, gsize size)
 {
 	if (len < *cap)
 		return data;
-	*cap = MAX(*cap * 2, 256);
+	*cap = MAX(*cap * 2, MAX(len + 1, 64));
 	return g_realloc_n(data, *cap, size);
-}
-
-static guint
-intern(EtqMatcher *m, const char *w, guint len)
-{
-	guint64 head = head_bytes(w, len);
-	guint32 hash = hash_with_head(w, len, head);
-	SymSlot *s = sym_slot(m, w, len, head, hash);
-	if (s->sym1)
-		return s->sym1 - 1;
-	guint sym = m->n_syms++;
-	*s = (SymSlot){ .head = head, .hash = hash, .len = len, .name = m->names->len, .sym1 = sym + 1 };
-	g_string_append_len(m->names, w, len);
-	g_string_append_c(m->names, '\0');
-	m->info = reserve(m->info, sym, &m->syms_cap, sizeof *m->info);
-	m->info[sym] = (SymInfo){ 0 };
-	if (m->n_syms * 2 > m->sym_mask)
-		grow_syms(m);
-	return sym;
-}
-
-static guint
-intern_prefix(EtqMatcher *m, const char *prefix, guint len)
-{
-	char *key = g_malloc(len + 2);
-	memcpy(key, prefix, len);
-	key[len] = '*';
-	key[len + 1] = '\0';
-	guint n_syms = m->n_syms;
-	guint sym = intern(m, key, len + 1);
-	g_free(key);
-	if (m->n_syms == n_syms) /* known */
-		return sym;
-	char *k3 = g_strndup(prefix, MIN(len, PREFIX_KEY_LEN));
-	GPtrArray *list = g_hash_table_lookup(m->prefixes, k3);
-	if (!list) {
-		list = g_ptr_array_new_with_free_func(g_free);
-		g_hash_table_insert(m->prefixes, k3, list);
-	} else {
-		g_free(k3);
-	}
-	Prefix *p = g_new(Prefix, 1);
-	p->prefix = g_strndup(prefix, len);
-	p->len = len;
-	p->sym = sym;
-	g_ptr_array_add(list, p);
-	return sym;
-}
-
-/* ---- anchors ---- */
-
-/* The slot of (first, offset, anchor): its own, or the empty one where it
- * would go. */
-static inline AnchorSlot *
-anchor_slot(const EtqMatcher *m, guint first, guint offset, guint anchor)
-{
-	guint32 h = mix(((guint64)first << 32 | anchor) ^ (guint64)offset << 27);
-	for (guint i = h & m->anchor_mask;; i = (i + 1) & m->anchor_mask) {
-		AnchorSlot *s = &m->anchors[i];
-		if (!s->list || (s->first == first && s->offset == offset && s->anchor == anchor))
-			return s;
-	}
-}
-
-static void
-grow_anchors(EtqMatcher *m)
-{
-	AnchorSlot *old = m->anchors;
-	guint n_old = m->anchor_mask + 1;
-	m->anchor_mask = n_old * 2 - 1;
-	m->anchors = g_new0(AnchorSlot, n_old * 2);
-	for (guint i = 0; i < n_old; i++)
-		if (old[i].list)
-			*anchor_slot(m, old[i].first, old[i].offset, old[i].anchor) = old[i];
-	g_free(old);
 }
 
 /* ---- building ---- */
 
-/* A phrase while the rules are read: numbered in the order first seen. */
-typedef struct {
-	guint n, items;
-	guint list;
-} NewPhrase;
+static guint
+intern(EtqMatcher *m, GHashTable *table, const char *text)
+{
+	gpointer v = g_hash_table_lookup(table, text);
+	if (v)
+		return GPOINTER_TO_UINT(v) - 1;
+	guint sym = m->n_syms++;
+	g_hash_table_insert(table, g_strdup(text), GUINT_TO_POINTER(sym + 1));
+	guint8 zero = 0;
+	g_array_append_val(m->stop_langs, zero);
+	return sym;
+}
 
-typedef struct {
-	guint phrase;      /* NewPhrase number */
-	guint member;      /* owner << 2 | slot */
-} Owner;
+static guint
+new_node(EtqMatcher *m)
+{
+	Node n = { 0, 0 };
+	g_array_append_val(m->nodes, n);
+	return m->nodes->len - 1;
+}
 
-/* Phrase text -> NewPhrase number: a phrase shared by many rules is
- * compiled once. Open addressing, sized for all the phrases of the rules. */
-typedef struct {
-	const char *text;  /* owned by the rules; NULL: an empty slot */
-	guint32 hash;
-	guint phrase;
-} TextSlot;
+static guint
+child(EtqMatcher *m, guint node, guint sym)
+{
+	guint64 key = (guint64)node << 32 | sym;
+	guint c = table_get(&m->edges, key);
+	if (c)
+		return c - 1;
+	c = new_node(m);
+	table_put(&m->edges, key, c);
+	return c;
+}
+
+static guint
+gap_child(EtqMatcher *m, guint node, guint min, guint max)
+{
+	for (guint g = g_array_index(m->nodes, Node, node).gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
+		const Gap *gap = &g_array_index(m->gaps, Gap, g - 1);
+		if (gap->min == min && gap->max == max)
+			return gap->child;
+	}
+	guint c = new_node(m);
+	Node *n = &g_array_index(m->nodes, Node, node);
+	Gap gap = { min, max, c, n->gaps };
+	g_array_append_val(m->gaps, gap);
+	n->gaps = m->gaps->len;
+	return c;
+}
+
+static void
+add_prefix_len(EtqMatcher *m, guint len)
+{
+	guint i = 0;
+	while (i < m->prefix_lens->len && g_array_index(m->prefix_lens, guint, i) < len)
+		i++;
+	if (i == m->prefix_lens->len || g_array_index(m->prefix_lens, guint, i) != len)
+		g_array_insert_val(m->prefix_lens, i, len);
+}
+
+/* The stem of a normalised word in language l (owned by the stemmer). */
+static const char *
+stem(const EtqMatcher *m, int l, const char *word, gsize len)
+{
+	const sb_symbol *s = sb_stemmer_stem(m->stemmers[l], (const sb_symbol *)word, len);
+	return s ? (const char *)s : "";
+}
+
+static guint
+stem_symbol(EtqMatcher *m, int l, const char *word)
+{
+	const char *s = stem(m, l, word, strlen(word));
+	if (!m->stems[l]) {
+		m->stems[l] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		m->stem_heads[l] = g_malloc0(65536 / 8);
+	}
+	/* A word is stemmed only if it starts with a stem's first two bytes. */
+	guint lo = (guchar)s[0] << 8, hi = s[0] && s[1] ? lo + (guchar)s[1] : lo + 255;
+	for (guint h = s[0] && s[1] ? hi : lo; h <= hi; h++)
+		m->stem_heads[l][h >> 3] |= 1u << (h & 7);
+	return intern(m, m->stems[l], s);
+}
 
 typedef struct {
 	EtqMatcher *m;
-	TextSlot *texts;
-	guint text_mask;
-	NewPhrase *phrases;
-	guint n_phrases, phrases_cap;
-	Owner *owners;     /* in the order added, which the matches report */
-	guint n_owners, owners_cap;
-	guint n_lists;
-	EtqText scan;      /* for the phrases the ASCII path cannot take */
-	GString *piece;
+	guint phrase;
+	int lang;          /* of the phrase's owner, or ETQ_LANG_ANY */
+} Insert;
+
+/* Files one way of reading a phrase, from item k on, below node. */
+static void
+insert(Insert *in, const EtqPiece *const *items, guint n, guint k, guint node)
+{
+	EtqMatcher *m = in->m;
+	if (k == n) {
+		End e = { in->phrase, g_array_index(m->nodes, Node, node).ends };
+		g_array_append_val(m->ends, e);
+		g_array_index(m->nodes, Node, node).ends = m->ends->len;
+		return;
+	}
+	const EtqPiece *p = items[k];
+	switch (p->kind) {
+	case PIECE_WORD:
+		insert(in, items, n, k + 1, child(m, node, intern(m, m->words, p->word)));
+		break;
+	case PIECE_PREFIX:
+		add_prefix_len(m, strlen(p->word));
+		insert(in, items, n, k + 1, child(m, node, intern(m, m->prefixes, p->word)));
+		break;
+	case PIECE_STEM: /* a rule for any language: a stem in each language that has them */
+		for (int l = 0; l < ETQ_N_LANGS; l++)
+			if (m->stemmers[l] && (in->lang == ETQ_LANG_ANY || in->lang == l))
+				insert(in, items, n, k + 1, child(m, node, stem_symbol(m, l, p->word)));
+		break;
+	case PIECE_GAP:
+		insert(in, items, n, k + 1, gap_child(m, node, p->min, p->max));
+		break;
+	case PIECE_GROUP: /* spelled out by etq_phrase_variants */
+		break;
+	}
+}
+
+static void
+insert_variant(const EtqPiece *const *items, guint n, gpointer data)
+{
+	insert(data, items, n, 0, 0);
+}
+
+typedef struct {
+	EtqMatcher *m;
+	GHashTable *texts[ETQ_N_LANGS + 1]; /* per language + 1: phrase text -> id + 1 */
+	EtqText scan;                       /* for the parser */
 } Build;
 
 static void
-push(EtqMatcher *m, guint item)
-{
-	m->pool = reserve(m->pool, m->pool_len, &m->pool_cap, sizeof *m->pool);
-	m->pool[m->pool_len++] = item;
-}
-
-static void
-push_word(EtqMatcher *m, const char *w, guint len, gboolean prefix)
-{
-	push(m, prefix ? intern_prefix(m, w, len) : intern(m, w, len));
-}
-
-/* Plain ASCII without "http" or "www.": what etq_normalise_phrase reads
- * without the scanner. Words are runs of letters and digits (apostrophes
- * inside), lowercased, as in text.c. */
-static gboolean
-is_plain_ascii(const char *s, gsize len)
-{
-	for (gsize i = 0; i < len; i++) {
-		guchar c = s[i];
-		if (c >= 0x80 || (c == 'h' && len - i >= 4 && memcmp(s + i, "http", 4) == 0) ||
-		    (c == 'w' && len - i >= 4 && memcmp(s + i, "www.", 4) == 0))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* An ASCII word in lower case, in b->piece. */
-static const char *
-ascii_lower(Build *b, const char *w, gsize len)
-{
-	g_string_set_size(b->piece, len);
-	for (gsize i = 0; i < len; i++)
-		b->piece->str[i] = g_ascii_isupper(w[i]) ? w[i] + ('a' - 'A') : w[i];
-	return b->piece->str;
-}
-
-static gboolean
-has_alnum(const char *s, gsize len)
-{
-	for (gsize i = 0; i < len; i++)
-		if (g_ascii_isalnum(s[i]))
-			return TRUE;
-	return FALSE;
-}
-
-/* The words of a plain ASCII piece; a word longer than max_word is cut
- * into several. */
-static void
-compile_ascii_piece(Build *b, const char *piece, gsize len, gsize max_word)
-{
-	gboolean prefix = piece[len - 1] == '*';
-	for (gsize i = 0; i < len;) {
-		if (!g_ascii_isalnum(piece[i])) {
-			i++;
-			continue;
-		}
-		gsize start = i, end = len - i > max_word ? i + max_word : len;
-		gboolean upper = FALSE;
-		for (; i < end; i++) {
-			if (g_ascii_isalnum(piece[i]))
-				upper |= g_ascii_isupper(piece[i]);
-			else if (!(piece[i] == '\'' && i + 1 < len && g_ascii_isalnum(piece[i + 1])))
-				break;
-		}
-		const char *word = upper ? ascii_lower(b, piece + start, i - start) : piece + start;
-		push_word(b->m, word, i - start, prefix && !has_alnum(piece + i, len - i));
-	}
-}
-
-/* A piece of a phrase that is not plain ASCII as a whole: normalised on its
- * own, the way etq_normalise_phrase does, but without building and
- * splitting strings. A word that normalises to nothing is left out, yet
- * still counts as the last one. */
-static void
-compile_piece(Build *b, const char *piece, gsize len)
-{
-	gboolean prefix = piece[len - 1] == '*';
-	if (is_plain_ascii(piece, len - prefix)) {
-		compile_ascii_piece(b, piece, len, G_MAXSIZE);
-		return;
-	}
-	g_string_truncate(b->piece, 0);
-	g_string_append_len(b->piece, piece, len - prefix);
-	etq_text_scan(&b->scan, b->piece->str);
-	guint n = b->scan.n_tokens;
-	for (guint i = 0; i < n; i++) {
-		const EtqToken *tok = etq_text_token(&b->scan, i);
-		if (tok->norm_len)
-			push_word(b->m, etq_token_norm(&b->scan, tok), tok->norm_len, prefix && i + 1 == n);
-	}
-}
-
-/* Phrase syntax (rules/README.md): words, `pre*` prefixes and `*` for any
- * one word, separated by spaces or tabs; each piece is normalised like
- * message text. */
-
-/* Appends the items of a phrase to m->pool. */
-static void
-compile_items(Build *b, const char *phrase)
-{
-	/* The words of a plain ASCII phrase were always cut at 126 letters. */
-	gboolean ascii = is_plain_ascii(phrase, strlen(phrase));
-	for (const char *p = phrase; *p;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		const char *start = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (p - start == 1 && *start == '*')
-			push(b->m, ANY);
-		else if (p > start && ascii)
-			compile_ascii_piece(b, start, p - start, 126);
-		else if (p > start)
-			compile_piece(b, start, p - start);
-	}
-}
-
-static guint
-list_id(Build *b, guint *list)
-{
-	if (!*list)
-		*list = b->n_lists++;
-	return *list;
-}
-
-/* The list a new phrase goes to: by its first item and its anchor. */
-static guint
-list_of(Build *b, const guint *items, guint n)
+add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 {
 	EtqMatcher *m = b->m;
-	SymInfo *si = &m->info[items[0]];
-	if (n == 1)
-		return list_id(b, &si->single);
-	guint d = 1;
-	while (d < n && items[d] == ANY)
-		d++;
-	if (d == n || d > MAX_OFFSET)
-		return list_id(b, &si->unanchored);
-	si->offsets |= 1u << d;
-	AnchorSlot *s = anchor_slot(m, items[0], d, items[d]);
-	if (s->list)
-		return s->list;
-	*s = (AnchorSlot){ .first = items[0], .offset = d, .anchor = items[d], .list = b->n_lists++ };
-	if (++m->n_anchors * 2 > m->anchor_mask)
-		grow_anchors(m);
-	return b->n_lists - 1;
-}
-
-/* Compiles a phrase not seen before; G_MAXUINT if it has no words to file
- * it under (refused by validation already). */
-static guint
-new_phrase(Build *b, const char *phrase)
-{
-	EtqMatcher *m = b->m;
-	guint start = m->pool_len;
-	compile_items(b, phrase);
-	if (m->pool_len == start || m->pool[start] == ANY) {
-		m->pool_len = start;
-		return G_MAXUINT;
+	GHashTable *texts = b->texts[lang + 1];
+	guint id = GPOINTER_TO_UINT(g_hash_table_lookup(texts, text));
+	if (!id) {
+		const char *error;
+		EtqSeq *seq = etq_phrase_parse_with(&b->scan, text, &error);
+		if (!seq) /* refused when the rules were read */
+			return;
+		Insert in = { m, m->phrase_members->len, lang };
+		etq_phrase_variants(seq, insert_variant, &in);
+		etq_phrase_free(seq);
+		guint none = 0;
+		g_array_append_val(m->phrase_members, none);
+		id = m->phrase_members->len;
+		g_hash_table_insert(texts, (gpointer)text, GUINT_TO_POINTER(id));
 	}
-	guint n = m->pool_len - start;
-	b->phrases = reserve(b->phrases, b->n_phrases, &b->phrases_cap, sizeof *b->phrases);
-	b->phrases[b->n_phrases] = (NewPhrase){ .n = n, .items = start, .list = list_of(b, m->pool + start, n) };
-	return b->n_phrases++;
-}
-
-/* The slot of a phrase text: its own, or the empty one where it would go. */
-static TextSlot *
-text_slot(const Build *b, const char *text, guint32 hash)
-{
-	for (guint i = hash & b->text_mask;; i = (i + 1) & b->text_mask) {
-		TextSlot *s = &b->texts[i];
-		if (!s->text || s->text == text || (s->hash == hash && strcmp(s->text, text) == 0))
-			return s;
-	}
-}
-
-static void
-add_phrase(Build *b, const char *phrase, guint owner, EtqSlot slot)
-{
-	guint32 hash = hash_bytes(phrase, strlen(phrase));
-	TextSlot *s = text_slot(b, phrase, hash);
-	guint id = s->text ? s->phrase : new_phrase(b, phrase);
-	if (id == G_MAXUINT)
+	guint phrase = id - 1, member = owner << 2 | slot;
+	guint64 key = (guint64)phrase << 32 | member;
+	if (table_get(&m->owned, key))
 		return;
-	if (!s->text)
-		*s = (TextSlot){ .text = phrase, .hash = hash, .phrase = id };
-	b->owners = reserve(b->owners, b->n_owners, &b->owners_cap, sizeof *b->owners);
-	b->owners[b->n_owners++] = (Owner){ id, owner << 2 | slot };
+	table_put(&m->owned, key, 0);
+	guint *head = &g_array_index(m->phrase_members, guint, phrase);
+	Member mb = { member, *head };
+	g_array_append_val(m->members, mb);
+	*head = m->members->len;
 }
 
 static GPtrArray *
@@ -518,117 +319,57 @@ add_profile(Build *b, int lang, const EtqProfile *prof)
 {
 	EtqMatcher *m = b->m;
 	for (guint i = 0; i < prof->stopwords->len; i++) {
-		const char *w = g_ptr_array_index(prof->stopwords, i);
-		guint sym = intern(m, w, strlen(w));
-		m->info[sym].stop_langs |= 1u << lang;
+		guint sym = intern(m, m->words, g_ptr_array_index(prof->stopwords, i));
+		g_array_index(m->stop_langs, guint8, sym) |= 1u << lang;
 	}
 	for (int k = 0; k < N_OWN; k++) {
 		GPtrArray *l = profile_list(prof, k);
 		for (guint i = 0; l && i < l->len; i++)
-			add_phrase(b, g_ptr_array_index(l, i), m->n_rules + lang * N_OWN + k, SLOT_MATCH);
+			add_phrase(b, g_ptr_array_index(l, i), lang, m->n_rules + lang * N_OWN + k, SLOT_MATCH);
 	}
-}
-
-/* Room for every phrase text the rules and profiles hold, at most half
- * full: the text table never needs to grow. */
-static guint
-text_slots(const EtqRules *rules)
-{
-	guint n = 0;
-	for (guint r = 0; r < rules->all_rules->len; r++) {
-		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
-		for (int s = 0; s < N_SLOTS; s++)
-			n += rule->phrases[s] ? rule->phrases[s]->len : 0;
-	}
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
-		for (int k = 0; rules->profiles[l] && k < N_OWN; k++) {
-			GPtrArray *list = profile_list(rules->profiles[l], k);
-			n += list ? list->len : 0;
-		}
-	}
-	guint slots = 64;
-	while (slots < 2 * n)
-		slots *= 2;
-	return slots;
-}
-
-/* Numbers the phrases by list (keeping their order within a list) and
- * gathers the owners of each, in the order they were added. */
-static void
-finish(Build *b)
-{
-	EtqMatcher *m = b->m;
-	m->list_start = g_new0(guint, b->n_lists + 1);
-	for (guint i = 0; i < b->n_phrases; i++)
-		m->list_start[b->phrases[i].list + 1]++;
-	for (guint l = 0; l < b->n_lists; l++)
-		m->list_start[l + 1] += m->list_start[l];
-	guint *next = g_memdup2(m->list_start, b->n_lists * sizeof *next);
-	guint *number = g_new(guint, b->n_phrases);
-	m->phrases = g_new0(Phrase, b->n_phrases);
-	for (guint i = 0; i < b->n_phrases; i++) {
-		number[i] = next[b->phrases[i].list]++;
-		m->phrases[number[i]].n = b->phrases[i].n;
-		m->phrases[number[i]].items = b->phrases[i].items;
-	}
-	for (guint o = 0; o < b->n_owners; o++)
-		m->phrases[number[b->owners[o].phrase]].n_members++;
-	guint at = 0;
-	for (guint p = 0; p < b->n_phrases; p++) {
-		m->phrases[p].members = at;
-		at += m->phrases[p].n_members;
-		m->phrases[p].n_members = 0;
-	}
-	m->members = g_new(guint, b->n_owners);
-	for (guint o = 0; o < b->n_owners; o++) {
-		Phrase *p = &m->phrases[number[b->owners[o].phrase]];
-		m->members[p->members + p->n_members++] = b->owners[o].member;
-	}
-	g_free(number);
-	g_free(next);
-}
-
-static void
-free_prefix_list(gpointer l)
-{
-	GPtrArray *list = l;
-	for (guint i = 0; i < list->len; i++)
-		g_free(((Prefix *)g_ptr_array_index(list, i))->prefix);
-	g_ptr_array_free(list, TRUE);
 }
 
 EtqMatcher *
 etq_matcher_build(EtqRules *rules)
 {
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
-	m->sym_mask = 4095;
-	m->sym_slots = g_new0(SymSlot, m->sym_mask + 1);
-	m->names = g_string_sized_new(16 * 1024);
-	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_prefix_list);
-	m->anchor_mask = 4095;
-	m->anchors = g_new0(AnchorSlot, m->anchor_mask + 1);
-	m->seen_words = g_string_new(NULL);
+	m->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
+	m->stop_langs = g_array_new(FALSE, FALSE, sizeof(guint8));
+	m->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
+	m->ends = g_array_new(FALSE, FALSE, sizeof(End));
+	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
+	m->members = g_array_new(FALSE, FALSE, sizeof(Member));
+	m->phrase_members = g_array_new(FALSE, FALSE, sizeof(guint));
+	table_init(&m->edges);
+	table_init(&m->owned);
+	table_init(&m->seen);
+	m->seen_words = g_byte_array_new();
+	m->key = g_string_new(NULL);
 	m->n_rules = rules->all_rules->len;
-	m->hit_buf = g_new(guint, m->n_rules);
+	m->hit_rules = g_new(guint, m->n_rules + 1);
+	new_node(m); /* the root */
+	for (int l = 0; l < ETQ_N_LANGS; l++)
+		if (rules->profiles[l] && rules->profiles[l]->stemmer)
+			m->stemmers[l] = sb_stemmer_new(rules->profiles[l]->stemmer, "UTF_8");
 
-	Build b = { .m = m, .text_mask = text_slots(rules) - 1, .n_lists = 1, .piece = g_string_new(NULL) };
-	b.texts = g_new0(TextSlot, b.text_mask + 1);
+	Build b = { .m = m };
 	etq_text_init(&b.scan);
+	for (int l = 0; l <= ETQ_N_LANGS; l++)
+		b.texts[l] = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int s = 0; s < N_SLOTS; s++)
 			for (guint i = 0; rule->phrases[s] && i < rule->phrases[s]->len; i++)
-				add_phrase(&b, g_ptr_array_index(rule->phrases[s], i), r, s);
+				add_phrase(&b, g_ptr_array_index(rule->phrases[s], i), rule->lang, r, s);
 	}
 	for (int l = 0; l < ETQ_N_LANGS; l++)
 		if (rules->profiles[l])
 			add_profile(&b, l, rules->profiles[l]);
-	finish(&b);
+	for (int l = 0; l <= ETQ_N_LANGS; l++)
+		g_hash_table_destroy(b.texts[l]);
 	etq_text_clear(&b.scan);
-	g_string_free(b.piece, TRUE);
-	g_free(b.texts);
-	g_free(b.phrases);
-	g_free(b.owners);
 	return m;
 }
 
@@ -637,38 +378,52 @@ etq_matcher_free(EtqMatcher *m)
 {
 	if (!m)
 		return;
-	g_free(m->sym_slots);
-	g_free(m->info);
-	g_string_free(m->names, TRUE);
+	g_hash_table_destroy(m->words);
 	g_hash_table_destroy(m->prefixes);
-	g_free(m->pool);
-	g_free(m->phrases);
-	g_free(m->members);
-	g_free(m->list_start);
-	g_free(m->anchors);
-	g_free(m->hit_buf);
-	g_free(m->occ_buf);
-	g_free(m->seen);
-	g_string_free(m->seen_words, TRUE);
+	for (int l = 0; l < ETQ_N_LANGS; l++) {
+		if (m->stems[l])
+			g_hash_table_destroy(m->stems[l]);
+		if (m->stemmers[l])
+			sb_stemmer_delete(m->stemmers[l]);
+		g_free(m->stem_heads[l]);
+	}
+	g_array_free(m->prefix_lens, TRUE);
+	g_array_free(m->stop_langs, TRUE);
+	g_array_free(m->nodes, TRUE);
+	g_array_free(m->ends, TRUE);
+	g_array_free(m->gaps, TRUE);
+	g_array_free(m->members, TRUE);
+	g_array_free(m->phrase_members, TRUE);
+	table_clear(&m->edges);
+	table_clear(&m->owned);
+	table_clear(&m->seen);
+	g_byte_array_free(m->seen_words, TRUE);
+	g_free(m->tok_syms);
+	g_free(m->tok_off);
+	g_free(m->found);
+	g_free(m->occ);
+	g_free(m->hit_rules);
+	g_string_free(m->key, TRUE);
 	g_free(m);
 }
 
 gboolean
 etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot)
 {
-	const Phrase *p = &m->phrases[phrase];
-	guint want = rule << 2 | slot;
-	for (guint i = 0; i < p->n_members; i++)
-		if (m->members[p->members + i] == want)
-			return TRUE;
-	return FALSE;
+	return table_get(&m->owned, (guint64)phrase << 32 | (rule << 2 | slot)) != 0;
 }
 
 gboolean
 etq_matcher_is_stopword(const EtqMatcher *m, const char *norm)
 {
-	guint sym1 = find_sym(m, norm, strlen(norm));
-	return sym1 && m->info[sym1 - 1].stop_langs != 0;
+	guint sym1 = GPOINTER_TO_UINT(g_hash_table_lookup(m->words, norm));
+	return sym1 && g_array_index(m->stop_langs, guint8, sym1 - 1) != 0;
+}
+
+gsize
+etq_matcher_seen_bytes(const EtqMatcher *m)
+{
+	return m->seen_words->len + (m->seen.mask + 1) * (sizeof *m->seen.keys + sizeof *m->seen.vals);
 }
 
 void
@@ -691,208 +446,187 @@ etq_match_clear(EtqMatch *mt)
 
 /* ---- matching ---- */
 
-/* The symbols one word stands for: itself, and every prefix it starts with. */
-static guint
-lookup_symbols(const EtqMatcher *m, const char *norm, guint len, guint *syms)
+static void
+add_sym(EtqMatcher *m, gpointer v)
 {
-	guint n = 0;
-	guint sym1 = find_sym(m, norm, len);
-	if (sym1)
-		syms[n++] = sym1 - 1;
-	if (len < PREFIX_KEY_LEN || g_hash_table_size(m->prefixes) == 0)
-		return n;
-	char key[PREFIX_KEY_LEN + 1];
-	memcpy(key, norm, PREFIX_KEY_LEN);
-	key[PREFIX_KEY_LEN] = '\0';
-	GPtrArray *list = g_hash_table_lookup(m->prefixes, key);
-	for (guint i = 0; list && i < list->len && n < MAX_SYMS; i++) {
-		Prefix *p = g_ptr_array_index(list, i);
-		if (p->len <= len && memcmp(p->prefix, norm, p->len) == 0)
-			syms[n++] = p->sym;
+	if (v) {
+		m->tok_syms = reserve(m->tok_syms, m->n_syms_run, &m->syms_cap, sizeof *m->tok_syms);
+		m->tok_syms[m->n_syms_run++] = GPOINTER_TO_UINT(v) - 1;
 	}
-	return n;
+}
+
+/* Appends the symbols a word stands for: itself, its prefixes, its stems. */
+static void
+word_symbols(EtqMatcher *m, const char *w, guint len)
+{
+	add_sym(m, g_hash_table_lookup(m->words, w));
+	for (guint i = 0; i < m->prefix_lens->len; i++) {
+		guint k = g_array_index(m->prefix_lens, guint, i);
+		if (k > len)
+			break;
+		g_string_truncate(m->key, 0);
+		g_string_append_len(m->key, w, k);
+		add_sym(m, g_hash_table_lookup(m->prefixes, m->key->str));
+	}
+	guint head = (guchar)w[0] << 8 | (len > 1 ? (guchar)w[1] : 0);
+	for (int l = 0; l < ETQ_N_LANGS; l++)
+		if (m->stems[l] && (m->stem_heads[l][head >> 3] >> (head & 7) & 1))
+			add_sym(m, g_hash_table_lookup(m->stems[l], stem(m, l, w, len)));
+}
+
+static guint64
+hash_word(const char *w, guint len)
+{
+	guint64 h = len;
+	for (guint i = 0; i < len; i++)
+		h = (h ^ (guchar)w[i]) * G_GUINT64_CONSTANT(0x100000001B3);
+	return h;
 }
 
 static void
-seen_clear(EtqMatcher *m)
+token_symbols(EtqMatcher *m, const char *w, guint len)
 {
-	memset(m->seen, 0, SEEN_SLOTS * sizeof *m->seen);
-	g_string_truncate(m->seen_words, 0);
-	m->seen_used = 0;
-}
-
-/* Fills syms (all MAX_SYMS of them, the first n meaningful); returns n. */
-static guint
-token_symbols(EtqMatcher *m, const char *norm, guint len, guint *syms)
-{
-	guint64 head = head_bytes(norm, len);
-	guint32 h = hash_with_head(norm, len, head);
-	guint i = h & (SEEN_SLOTS - 1);
-	SeenWord *w;
-	if (G_UNLIKELY(!m->seen)) /* on the first message: a load for --list or --validate needs none */
-		m->seen = g_new0(SeenWord, SEEN_SLOTS);
-	for (w = &m->seen[i]; w->word; w = &m->seen[i = (i + 1) & (SEEN_SLOTS - 1)])
-		if (w->head == head && w->len == len &&
-		    (len <= 8 || memcmp(m->seen_words->str + w->word - 1, norm, len) == 0))
-			goto found;
-	if (m->seen_used >= SEEN_MAX) { /* full: start again */
-		seen_clear(m);
-		w = &m->seen[h & (SEEN_SLOTS - 1)];
+	if (len > SEEN_WORD_MAX) {
+		word_symbols(m, w, len);
+		return;
 	}
-	w->word = m->seen_words->len + 1;
-	g_string_append_len(m->seen_words, norm, len);
-	w->head = head;
-	w->len = len;
-	w->n = lookup_symbols(m, norm, len, w->syms);
-	m->seen_used++;
-found:
-	memcpy(syms, w->syms, sizeof w->syms); /* a fixed size: no call */
-	return w->n;
+	guint64 h = hash_word(w, len);
+	guint at = table_get(&m->seen, h);
+	if (at) {
+		const guint *e = (const guint *)(m->seen_words->data + at - 1);
+		if (e[0] == len && memcmp(e + 2 + e[1], w, len) == 0) {
+			for (guint i = 0; i < e[1]; i++)
+				add_sym(m, GUINT_TO_POINTER(e[2 + i] + 1));
+			return;
+		}
+	}
+	guint from = m->n_syms_run;
+	word_symbols(m, w, len);
+	if (at) /* another word with the same hash: not remembered */
+		return;
+	guint n = m->n_syms_run - from;
+	if (m->seen_words->len > SEEN_BYTES) { /* full: start again */
+		memset(m->seen.vals, 0, (m->seen.mask + 1) * sizeof *m->seen.vals);
+		m->seen.n = 0;
+		g_byte_array_set_size(m->seen_words, 0);
+	}
+	guint head[2] = { len, n };
+	guint off = m->seen_words->len;
+	g_byte_array_append(m->seen_words, (const guint8 *)head, sizeof head);
+	if (n)
+		g_byte_array_append(m->seen_words, (const guint8 *)(m->tok_syms + from), n * sizeof *m->tok_syms);
+	g_byte_array_append(m->seen_words, (const guint8 *)w, len);
+	/* keep the next entry's integers aligned */
+	g_byte_array_set_size(m->seen_words, (m->seen_words->len + 3) & ~3u);
+	table_put(&m->seen, h, off);
 }
 
 /* One message being matched. */
 typedef struct {
 	EtqMatcher *m;
 	const EtqText *text;
-	guint n;                   /* tokens */
-	guint (*syms)[MAX_SYMS];   /* per token: the symbols it stands for */
-	const guint8 *nsyms;
-	EtqMatch *mt;
-	guint n_hits, n_occ;       /* in m->hit_buf, m->occ_buf */
+	guint n;                 /* tokens */
+	guint start;             /* token the phrases being walked start at */
 } Run;
 
-static gboolean
-has_sym(const guint *syms, guint n, guint sym)
+/* Every phrase of the trie below node, reading from token pos on. */
+static void
+walk(Run *r, guint node, guint pos)
 {
-	for (guint i = 0; i < n; i++)
-		if (syms[i] == sym)
-			return TRUE;
-	return FALSE;
+	EtqMatcher *m = r->m;
+	const Node *nd = &g_array_index(m->nodes, Node, node);
+	for (guint e = nd->ends; e; e = g_array_index(m->ends, End, e - 1).next) {
+		m->found = reserve(m->found, m->n_found, &m->found_cap, sizeof *m->found);
+		m->found[m->n_found++] = (EtqOccurrence){ g_array_index(m->ends, End, e - 1).phrase, r->start, pos };
+	}
+	for (guint g = nd->gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
+		const Gap gap = g_array_index(m->gaps, Gap, g - 1);
+		for (guint k = 0; k <= gap.max; k++) {
+			if (k >= gap.min)
+				walk(r, gap.child, pos + k);
+			if (pos + k >= r->n || etq_text_token(r->text, pos + k)->link)
+				break; /* a gap skips words, not links */
+		}
+	}
+	if (pos >= r->n)
+		return;
+	for (guint s = m->tok_off[pos]; s < m->tok_off[pos + 1]; s++) {
+		guint c = table_get(&m->edges, (guint64)node << 32 | m->tok_syms[s]);
+		if (c)
+			walk(r, c - 1, pos + 1);
+	}
+}
+
+/* By phrase, the longest first. */
+static int
+cmp_found(const void *a, const void *b)
+{
+	const EtqOccurrence *x = a, *y = b;
+	if (x->phrase != y->phrase)
+		return x->phrase < y->phrase ? -1 : 1;
+	return (y->tok_end > x->tok_end) - (y->tok_end < x->tok_end);
+}
+
+static int
+cmp_uint(const void *a, const void *b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+	return (x > y) - (x < y);
 }
 
 static void
-record_member(Run *r, guint member, guint start, guint end)
+record_member(EtqMatcher *m, EtqMatch *mt, guint member, const EtqOccurrence *o)
 {
-	const EtqMatcher *m = r->m;
-	EtqMatch *mt = r->mt;
 	guint owner = member >> 2, slot = member & 3;
 	if (owner >= m->n_rules) {
 		guint lang = (owner - m->n_rules) / N_OWN;
 		if ((owner - m->n_rules) % N_OWN == OWN_GREETING)
-			memset(mt->greeting_tok + start, 1, end - start);
-		else if (mt->question_start[lang] < 0 || (guint)mt->question_start[lang] > start)
-			mt->question_start[lang] = start;
+			memset(mt->greeting_tok + o->tok_start, 1, o->tok_end - o->tok_start);
+		else if (mt->question_start[lang] < 0)
+			mt->question_start[lang] = o->tok_start;
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
-	if (!(h->hit[0] | h->hit[1] | h->hit[2] | h->hit[3]))
-		m->hit_buf[r->n_hits++] = owner;
-	if (slot == SLOT_MATCH && !h->hit[SLOT_MATCH]) {
-		h->tok_start = start;
-		h->tok_end = end;
+	if (!memchr(h->hit, 1, sizeof h->hit))
+		m->hit_rules[m->n_hit++] = owner;
+	/* the earliest match, and the longest there */
+	if (slot == SLOT_MATCH && (!h->hit[SLOT_MATCH] || (h->tok_start == o->tok_start && o->tok_end > h->tok_end))) {
+		h->tok_start = o->tok_start;
+		h->tok_end = o->tok_end;
 	}
 	h->hit[slot] = 1;
 }
 
-/* Records the owners of the phrases found, from occurrence `from` on. */
+/* The phrases found from one start token: each once, its longest match. */
 static void
-record_from(Run *r, guint from)
+record_found(EtqMatcher *m, EtqMatch *mt)
 {
-	const EtqMatcher *m = r->m;
-	for (guint k = from; k < r->n_occ; k++) {
-		const EtqOccurrence *o = &m->occ_buf[k];
-		const Phrase *p = &m->phrases[o->phrase];
-		for (guint j = 0; j < p->n_members; j++)
-			record_member(r, m->members[p->members + j], o->tok_start, o->tok_end);
-	}
-}
-
-/* Adds an occurrence of each phrase of a list that fits at token i, their
- * first `known` items being known to fit. */
-static void
-find_in_list(Run *r, guint list, guint i, guint known)
-{
-	EtqMatcher *m = r->m;
-	for (guint pid = m->list_start[list]; pid < m->list_start[list + 1]; pid++) {
-		const Phrase *p = &m->phrases[pid];
-		if (i + p->n > r->n)
-			continue;
-		const guint *items = m->pool + p->items;
-		guint k = known;
-		for (; k < p->n; k++) {
-			guint it = items[k];
-			if (it == ANY ? etq_text_token(r->text, i + k)->link
-			              : !has_sym(r->syms[i + k], r->nsyms[i + k], it))
-				break;
+	if (m->n_found > 16)
+		qsort(m->found, m->n_found, sizeof *m->found, cmp_found);
+	for (guint k = 1; m->n_found <= 16 && k < m->n_found; k++) /* most: one or two */
+		for (guint j = k; j > 0 && cmp_found(&m->found[j - 1], &m->found[j]) > 0; j--) {
+			EtqOccurrence x = m->found[j];
+			m->found[j] = m->found[j - 1];
+			m->found[j - 1] = x;
 		}
-		if (k < p->n)
-			continue;
-		m->occ_buf = reserve(m->occ_buf, r->n_occ, &m->occ_cap, sizeof *m->occ_buf);
-		m->occ_buf[r->n_occ++] = (EtqOccurrence){ pid, i, i + p->n };
+	for (guint k = 0; k < m->n_found; k++) {
+		const EtqOccurrence *o = &m->found[k];
+		if (k && o->phrase == m->found[k - 1].phrase)
+			continue; /* a shorter way to read the same phrase here */
+		m->occ = reserve(m->occ, m->n_occ, &m->occ_cap, sizeof *m->occ);
+		m->occ[m->n_occ++] = *o;
+		for (guint b = g_array_index(m->phrase_members, guint, o->phrase); b;
+		     b = g_array_index(m->members, Member, b - 1).next)
+			record_member(m, mt, g_array_index(m->members, Member, b - 1).member, o);
 	}
 }
 
 static void
-try_list(Run *r, guint list, guint i, guint known)
+set_array(GArray *a, gconstpointer data, guint n, gsize size)
 {
-	guint from = r->n_occ;
-	find_in_list(r, list, i, known);
-	record_from(r, from);
-}
-
-/* The occurrences from `from` on in the order their phrases were added. */
-static void
-sort_occurrences(Run *r, guint from)
-{
-	EtqOccurrence *o = r->m->occ_buf;
-	const Phrase *ph = r->m->phrases;
-	for (guint k = from + 1; k < r->n_occ; k++) {
-		EtqOccurrence x = o[k];
-		guint j = k;
-		for (; j > from && ph[o[j - 1].phrase].items > ph[x.phrase].items; j--)
-			o[j] = o[j - 1];
-		o[j] = x;
-	}
-}
-
-/* The phrases "first * …" at token i: found from their anchors in the
- * message, then reported in the order they were added, as if tried one by
- * one. */
-static void
-try_any_second(Run *r, const SymInfo *si, guint i, guint first)
-{
-	guint from = r->n_occ;
-	find_in_list(r, si->unanchored, i, 2);
-	for (guint d = 2; d <= MAX_OFFSET && si->offsets >> d && i + d < r->n; d++) {
-		if (!(si->offsets >> d & 1))
-			continue;
-		for (guint s = 0; s < r->nsyms[i + d]; s++) {
-			guint list = anchor_slot(r->m, first, d, r->syms[i + d][s])->list;
-			if (list)
-				find_in_list(r, list, i, 2);
-		}
-	}
-	sort_occurrences(r, from);
-	record_from(r, from);
-}
-
-/* The phrases starting at token i with symbol sym: one-word ones, then
- * "sym * …", then those anchored at the word after. */
-static void
-try_first(Run *r, guint i, guint sym)
-{
-	const SymInfo *si = &r->m->info[sym];
-	if (si->single)
-		try_list(r, si->single, i, 1);
-	if (i + 1 >= r->n)
-		return;
-	if ((si->unanchored || (si->offsets & ~3u)) && !etq_text_token(r->text, i + 1)->link)
-		try_any_second(r, si, i, sym); /* * is a word, not a link */
-	for (guint s = 0; (si->offsets & 2) && s < r->nsyms[i + 1]; s++) {
-		guint list = anchor_slot(r->m, sym, 1, r->syms[i + 1][s])->list;
-		if (list)
-			try_list(r, list, i, 2);
-	}
+	g_array_set_size(a, n);
+	if (n)
+		memcpy(a->data, data, n * size);
 }
 
 static void
@@ -915,48 +649,47 @@ reset(const EtqMatcher *m, EtqMatch *mt, guint n_tokens)
 		mt->question_start[l] = -1;
 }
 
-static void
-set_array(GArray *a, gconstpointer data, guint n, gsize size)
-{
-	if (a->len != n)
-		g_array_set_size(a, n);
-	if (n)
-		memcpy(a->data, data, n * size);
-}
-
 void
 etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 {
 	guint n = text->n_tokens;
 	reset(m, mt, n);
-	/* Each word's symbols once, then phrases from each position. */
-	guint (*syms)[MAX_SYMS] = g_alloca(sizeof(guint[MAX_SYMS]) * (MIN(n, 1024) + 1));
-	guint8 *nsyms = g_newa(guint8, MIN(n, 1024) + 1);
-	GArray *heap_syms = NULL;
-	GByteArray *heap_n = NULL;
-	if (n > 1024) { /* a huge message: keep the stack small */
-		heap_syms = g_array_sized_new(FALSE, FALSE, sizeof(guint[MAX_SYMS]), n);
-		heap_n = g_byte_array_sized_new(n);
-		syms = (guint (*)[MAX_SYMS])heap_syms->data;
-		nsyms = heap_n->data;
-	}
+	m->n_syms_run = m->n_occ = m->n_hit = 0;
+	m->tok_off = reserve(m->tok_off, n, &m->off_cap, sizeof *m->tok_off);
 	for (guint i = 0; i < n; i++) {
 		const EtqToken *tok = etq_text_token(text, i);
-		nsyms[i] = tok->link ? 0 : token_symbols(m, etq_token_norm(text, tok), tok->norm_len, syms[i]);
-		if (nsyms[i]) { /* an exact word comes first; prefixes are never stopwords */
-			guint8 langs = m->info[syms[i][0]].stop_langs;
+		guint from = m->tok_off[i] = m->n_syms_run;
+		if (tok->link)
+			continue;
+		token_symbols(m, etq_token_norm(text, tok), tok->norm_len);
+		/* the word itself comes first, if known: prefixes and stems are never stopwords */
+		if (m->n_syms_run > from) {
+			guint8 langs = g_array_index(m->stop_langs, guint8, m->tok_syms[from]);
 			for (int l = 0; langs; l++, langs >>= 1)
 				mt->stop_hits[l] += langs & 1;
 		}
 	}
-	Run r = { .m = m, .text = text, .n = n, .syms = syms, .nsyms = nsyms, .mt = mt };
-	for (guint i = 0; i < n; i++)
-		for (guint s = 0; s < nsyms[i]; s++)
-			try_first(&r, i, syms[i][s]);
-	set_array(mt->hit_rules, m->hit_buf, r.n_hits, sizeof *m->hit_buf);
-	set_array(mt->occurrences, m->occ_buf, r.n_occ, sizeof *m->occ_buf);
-	if (heap_syms) {
-		g_array_free(heap_syms, TRUE);
-		g_byte_array_free(heap_n, TRUE);
+	m->tok_off[n] = m->n_syms_run;
+	Run r = { m, text, n, 0 };
+	for (guint i = 0; i < n; i++) {
+		m->n_found = 0;
+		r.start = i;
+		for (guint s = m->tok_off[i]; s < m->tok_off[i + 1]; s++) { /* the root: no ends, no gaps */
+			guint c = table_get(&m->edges, m->tok_syms[s]);
+			if (c)
+				walk(&r, c - 1, i + 1);
+		}
+		if (m->n_found)
+			record_found(m, mt);
 	}
+	if (m->n_hit > 16)
+		qsort(m->hit_rules, m->n_hit, sizeof *m->hit_rules, cmp_uint);
+	for (guint k = 1; m->n_hit <= 16 && k < m->n_hit; k++)
+		for (guint j = k; j > 0 && m->hit_rules[j - 1] > m->hit_rules[j]; j--) {
+			guint x = m->hit_rules[j];
+			m->hit_rules[j] = m->hit_rules[j - 1];
+			m->hit_rules[j - 1] = x;
+		}
+	set_array(mt->hit_rules, m->hit_rules, m->n_hit, sizeof *m->hit_rules);
+	set_array(mt->occurrences, m->occ, m->n_occ, sizeof *m->occ);
 }

@@ -1,6 +1,7 @@
 /* profile.c — language profiles (rules/languages/xx.json): stopwords and
  * letters for language identification, and the lists every rule shares. */
 #include <string.h>
+#include <libstemmer.h>
 #include "load.h"
 
 /* ---- language profiles ---- */
@@ -11,6 +12,7 @@ etq_profile_free(EtqProfile *p)
 	if (!p)
 		return;
 	g_free(p->path);
+	g_free(p->stemmer);
 	g_ptr_array_unref(p->stopwords);
 	g_array_free(p->letters, TRUE);
 	g_hash_table_destroy(p->lists);
@@ -66,10 +68,28 @@ parse_profile_lists(EtqLoad *c, const cJSON *lists, EtqProfile *prof)
 	return TRUE;
 }
 
+/* A Snowball stemmer's name, e.g. "english" (sb_stemmer_list()). */
+static gboolean
+parse_stemmer(EtqLoad *c, const cJSON *j, EtqProfile *prof)
+{
+	struct sb_stemmer *s = cJSON_IsString(j) ? sb_stemmer_new(j->valuestring, "UTF_8") : NULL;
+	if (!s) {
+		GString *names = g_string_new(NULL);
+		for (const char **n = sb_stemmer_list(); *n; n++)
+			g_string_append_printf(names, "%s%s", names->len ? ", " : "", *n);
+		etq_fail(c, "stemmer", "unknown stemmer: \"stemmer\" is one of %s", names->str);
+		g_string_free(names, TRUE);
+		return FALSE;
+	}
+	sb_stemmer_delete(s);
+	prof->stemmer = g_strdup(j->valuestring);
+	return TRUE;
+}
+
 static void
 load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_errors)
 {
-	static const char *const keys[] = { "language", "name", "stopwords", "letters", "lists", NULL };
+	static const char *const keys[] = { "language", "name", "stopwords", "letters", "stemmer", "lists", NULL };
 	char *text = NULL;
 	cJSON *root = etq_load_json(file, &text, errors, n_errors);
 	if (!root)
@@ -82,6 +102,8 @@ load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_erro
 	prof->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
 	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(root, "language");
 	const cJSON *letters = cJSON_GetObjectItemCaseSensitive(root, "letters");
+	const cJSON *stemmer = cJSON_GetObjectItemCaseSensitive(root, "stemmer");
+	c.profile = prof;
 	int l = cJSON_IsString(lang) ? etq_lang_index(lang->valuestring) : -2;
 	gboolean ok = cJSON_IsObject(root) && etq_check_keys(&c, root, "", keys);
 	if (ok && l < 0)
@@ -94,6 +116,7 @@ load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_erro
 		gunichar ch = g_utf8_get_char(p);
 		g_array_append_val(prof->letters, ch);
 	}
+	ok = ok && (!stemmer || parse_stemmer(&c, stemmer, prof));
 	ok = ok && parse_profile_lists(&c, cJSON_GetObjectItemCaseSensitive(root, "lists"), prof);
 	if (!cJSON_IsObject(root))
 		etq_fail(&c, "", "a language profile is an object");

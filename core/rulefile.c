@@ -157,11 +157,12 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 }
 
 /* Most entries are phrases without a mistake: they need no path. "?" is
- * not one (no letters), "@list", "<link>" and "<placeholder>" are looked at below. */
+ * not one (no letters), "@list", "<link>", "<placeholder>" and stems (~word: the
+ * language needs a stemmer) are looked at below. */
 static gboolean
 plain_phrase(const char *s)
 {
-	return s[0] != '@' && s[0] != '<' && etq_phrase_problem(s) == NULL;
+	return s[0] != '@' && s[0] != '<' && !strchr(s, '~') && etq_phrase_problem(s) == NULL;
 }
 
 /* The phrases of the array at c->at into a slot of rule. */

@@ -19,7 +19,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_DEPS    := clang libclang-rt-14-dev libpcre2-dev
 FUZZ_DIR     := $(BUILD)/fuzz
-FUZZ_NAMES   := event-line rules-load event-seq
+FUZZ_NAMES   := event-line rules-load event-seq match
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz-%)
 # The core is instrumented for coverage; the target files link libFuzzer's main.
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -60,6 +60,12 @@ $(FUZZ_DIR)/obj/%.o: %.c $(wildcard core/*.h)
 $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_CORE_OBJ) cli/etiquette-check.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_CORE_OBJ) -o $@ $(CORE_LIBS)
+
+# The differential target links the plain reference matcher.
+$(FUZZ_DIR)/fuzz-match: tests/fuzz/fuzz-match.c tests/fuzz/reference.c tests/fuzz/reference.h \
+		tests/fuzz/fuzz-common.h $(FUZZ_CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< tests/fuzz/reference.c $(FUZZ_CORE_OBJ) -o $@ $(CORE_LIBS)
 
 hostile: all
 	@sh tests/hostile/run.sh

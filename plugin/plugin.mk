@@ -7,7 +7,7 @@
 PLUGIN_SRC := $(wildcard plugin/*.c)
 PLUGIN_OBJ := $(PLUGIN_SRC:%.c=$(BUILD)/%.o)
 PLUGIN_CFLAGS = $(shell pkg-config --cflags purple gmodule-2.0 $(CORE_PKGS))
-PLUGIN_LIBS   = $(shell pkg-config --libs purple gmodule-2.0 $(CORE_PKGS))
+PLUGIN_LIBS   = $(shell pkg-config --libs purple gmodule-2.0 $(CORE_PKGS)) -lstemmer
 
 # tools/irc/: shared with the demo (mk/demo.mk): IRC over GIO, libpurple's GLib event loop
 TEST_PLUGIN_SRC := $(wildcard tests/plugin/*.c) tools/irc/irc.c tools/irc/purple-glib.c

@@ -3,6 +3,7 @@
  * engine, not the wording of the shipped rules. Run from the repo root. */
 #include <string.h>
 #include <glib/gstdio.h>
+#include <cJSON.h>
 #include "etiquette.h"
 
 #define FIXTURES "tests/fixtures/rules"
@@ -124,6 +125,247 @@ remove_folder(char *dir, const char *name)
 	g_unlink(file);
 	g_rmdir(dir);
 	g_free(file);
+	g_free(dir);
+}
+
+/* ---- phrases (rules/README.md, "Phrases") ---- */
+
+#define PHRASE_PROFILE(lang, stemmer, stop) \
+	"{\"language\": \"" lang "\"" stemmer ", \"stopwords\": [" stop "], \"lists\": {\"request\": [\"x\"]," \
+	" \"offer\": [\"y\"], \"question\": [\"z\"], \"greeting\": [\"hallo\"]}}"
+
+static const char *const phrase_files[] = { "languages/en.json", "languages/de.json", "languages/it.json", "p.json" };
+
+/* A folder with en (english stemmer), de (german) and it (no stemmer)
+ * profiles and p.json, a set of rules of language lang: one per phrase,
+ * each of its own category x-0, x-1 … Loads it; errors get the problems. */
+static EtqRules *
+phrase_rules(char **dir, const char *lang, const char *const *phrases, GPtrArray *errors)
+{
+	*dir = g_dir_make_tmp("etq-phrase-XXXXXX", NULL);
+	char *langs = g_build_filename(*dir, "languages", NULL);
+	g_assert_cmpint(g_mkdir(langs, 0700), ==, 0);
+	g_free(langs);
+	GString *rules = g_string_new(NULL);
+	g_string_append_printf(rules, "{\"name\": \"p\", \"description\": \"x\", \"language\": \"%s\", \"rules\": [\n", lang);
+	for (guint i = 0; phrases[i]; i++) {
+		cJSON *phrase = cJSON_CreateString(phrases[i]);
+		char *quoted = cJSON_PrintUnformatted(phrase);
+		g_string_append_printf(rules, "%s{\"id\": \"p%u\", \"category\": \"x-%u\", \"severity\": \"warn\",\n"
+		                       " \"match\": [%s], \"message\": \"m\", \"examples\": [\"a\"], \"counterexamples\": [\"b\"]}\n",
+		                       i ? "," : "", i, i, quoted);
+		cJSON_free(quoted);
+		cJSON_Delete(phrase);
+	}
+	g_string_append(rules, "]}\n");
+	const char *texts[] = {
+		PHRASE_PROFILE("en", ", \"stemmer\": \"english\"", "\"you\", \"me\", \"the\", \"a\", \"my\""),
+		PHRASE_PROFILE("de", ", \"stemmer\": \"german\"", "\"ich\", \"du\", \"mich\", \"dich\", \"bei\""),
+		PHRASE_PROFILE("it", "", "\"io\", \"tu\""),
+		rules->str,
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(phrase_files); i++) {
+		char *path = g_build_filename(*dir, phrase_files[i], NULL);
+		g_assert_true(g_file_set_contents(path, texts[i], -1, NULL));
+		g_free(path);
+	}
+	g_string_free(rules, TRUE);
+	EtqRules *r = etq_rules_new();
+	etq_rules_load_dir(r, *dir, errors);
+	return r;
+}
+
+static void
+phrase_rules_free(EtqRules *rules, char *dir)
+{
+	etq_rules_free(rules);
+	for (guint i = 0; i < G_N_ELEMENTS(phrase_files); i++) {
+		char *path = g_build_filename(dir, phrase_files[i], NULL);
+		g_unlink(path);
+		g_free(path);
+	}
+	char *langs = g_build_filename(dir, "languages", NULL);
+	g_rmdir(langs);
+	g_free(langs);
+	g_rmdir(dir);
+	g_free(dir);
+}
+
+/* What each rule of a one-phrase-per-rule set matches in text:
+ * "p0=span p2=span" in rule order. */
+static char *
+phrase_spans(EtqRules *rules, const char *text)
+{
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg(text, ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	ev.known = ETQ_KNOWN_YES;
+	GPtrArray *found = etq_state_check(st, &ev, NULL);
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < found->len; i++) {
+		EtqFinding *fi = g_ptr_array_index(found, i);
+		g_string_append_printf(s, "%s%s=%.*s", i ? " " : "", fi->rule,
+		                       (int)(fi->span_end - fi->span_start), text + fi->span_start);
+	}
+	g_ptr_array_unref(found);
+	etq_state_free(st);
+	return g_string_free(s, FALSE);
+}
+
+typedef struct {
+	const char *text, *spans; /* what phrase_spans() must answer */
+} PhraseCase;
+
+/* Each case against a set of one rule per phrase, in language lang. */
+static void
+check_phrases(const char *lang, const char *const *phrases, const PhraseCase *cases)
+{
+	char *dir;
+	EtqRules *rules = phrase_rules(&dir, lang, phrases, NULL);
+	for (const PhraseCase *c = cases; c->text; c++) {
+		char *spans = phrase_spans(rules, c->text);
+		if (strcmp(spans, c->spans) != 0)
+			g_error("\"%s\": \"%s\", expected \"%s\"", c->text, spans, c->spans);
+		g_free(spans);
+	}
+	phrase_rules_free(rules, dir);
+}
+
+static void
+test_phrase_alternatives(void)
+{
+	static const char *const phrases[] = {
+		"(job|role|position) at your", "(could|would|can) you (please)? review", "(hi|hello there) pat", NULL
+	};
+	static const PhraseCase cases[] = {
+		{ "any role at your company?", "p0=role at your" },
+		{ "a job in your team", "" },
+		{ "could you please review it", "p1=could you please review" },
+		{ "Can you review it", "p1=Can you review" },
+		{ "you could review it", "" },
+		/* an alternative of several words; the longest match counts */
+		{ "hello there pat", "p2=hello there pat" },
+		{ "hello pat", "" },
+		{ NULL, NULL },
+	};
+	check_phrases("*", phrases, cases);
+}
+
+static void
+test_phrase_gaps(void)
+{
+	static const char *const phrases[] = { "mich *0-7 empfehl*", "my * cv", "ask *2-3 about", NULL };
+	static const PhraseCase cases[] = {
+		{ "kannst du mich bei deinem Chef empfehlen", "p0=mich bei deinem Chef empfehlen" },
+		{ "mich empfehlen", "p0=mich empfehlen" },
+		{ "mich a b c d e f g empfehlen", "p0=mich a b c d e f g empfehlen" },
+		{ "mich a b c d e f g h empfehlen", "" },
+		{ "my new cv", "p1=my new cv" },
+		{ "my cv", "" },
+		{ "ask a www.x.org about", "" }, /* a gap skips words, not links */
+		{ "ask a b about it", "p2=ask a b about" },
+		{ NULL, NULL },
+	};
+	check_phrases("*", phrases, cases);
+}
+
+static void
+test_phrase_stems(void)
+{
+	static const char *const en[] = { "could you ~recommend me", "~review", NULL };
+	static const PhraseCase en_cases[] = {
+		{ "could you recommending me", "p0=could you recommending me" },
+		{ "could you recommend me", "p0=could you recommend me" },
+		{ "could you recommit me", "" },
+		{ "the reviewer", "p1=reviewer" },
+		{ "a preview", "" },
+		{ NULL, NULL },
+	};
+	static const char *const de[] = { "~empfehlen", NULL };
+	static const PhraseCase de_cases[] = {
+		{ "ich empfehle dich", "p0=empfehle" },
+		{ "ich bitte um eine Empfehlung", "p0=Empfehlung" },
+		{ "ich empfiehl dich", "" }, /* a vowel change is another stem */
+		{ NULL, NULL },
+	};
+	check_phrases("en", en, en_cases);
+	check_phrases("de", de, de_cases);
+}
+
+/* Two ways a phrase once vanished (issue 12): a prefix after a hyphen,
+ * and many prefixes of one word (each rule still fires). */
+static void
+test_phrase_prefixes(void)
+{
+	static const char *const phrases[] = {
+		"co-op*", "rec*", "reco*", "recom*", "recomm*", "recommend*", "recommendation", NULL
+	};
+	static const PhraseCase cases[] = {
+		{ "a co-operative bank", "p0=co-operative" },
+		{ "a cooperative bank", "" },
+		{ "my recommendation", "p1=recommendation p2=recommendation p3=recommendation p4=recommendation "
+		                       "p5=recommendation p6=recommendation" },
+		{ NULL, NULL },
+	};
+	check_phrases("*", phrases, cases);
+}
+
+static void
+test_phrase_errors(void)
+{
+	static const struct { const char *lang, *phrase, *error; } cases[] = {
+		{ "*", "(could|would you", "p.json:3: phrase \"(could|would you\" has unbalanced parentheses" },
+		{ "*", "could) you", "p.json:3: phrase \"could) you\" has unbalanced parentheses" },
+		{ "*", "(a||b) c", "p.json:3: phrase \"(a||b) c\" has an empty alternative" },
+		{ "*", "mich *0-11 empfehl*", "p.json:3: phrase \"mich *0-11 empfehl*\" has a bad gap" },
+		{ "*", "mich *3-1 x", "p.json:3: phrase \"mich *3-1 x\" has a bad gap" },
+		{ "*", "(hi)? * you", "p.json:3: phrase \"(hi)? * you\" starts with *" },
+		{ "*", "(please)?", "p.json:3: phrase \"(please)?\" is empty" },
+		{ "*", "(job|role)s at", "p.json:3: phrase \"(job|role)s at\" has letters right after ')'" },
+		{ "*", "a *0-6 b *0-6 c", "p.json:3: phrase \"a *0-6 b *0-6 c\" skips more than 10 words" },
+		{ "*", "~recommend*", "p.json:3: phrase \"~recommend*\" mixes a stem ~ and a prefix *" },
+		{ "it", "~consigliare", "p.json:3: phrase \"~consigliare\" has a stem ~word, but its language has no stemmer" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *phrases[] = { cases[i].phrase, NULL };
+		char *dir;
+		GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+		EtqRules *rules = phrase_rules(&dir, cases[i].lang, phrases, errors);
+		g_assert_cmpuint(errors->len, ==, 1);
+		const char *e = g_ptr_array_index(errors, 0);
+		const char *rel = e + strlen(dir) + 1;
+		g_assert_true(g_str_has_prefix(e, dir));
+		if (!g_str_has_prefix(rel, cases[i].error))
+			g_error("%s: got %s", cases[i].phrase, rel);
+		g_ptr_array_unref(errors);
+		phrase_rules_free(rules, dir);
+	}
+}
+
+static void
+test_unknown_stemmer(void)
+{
+	char *dir = folder_with("en.json", "{\"language\": \"en\",\n \"stemmer\": \"klingon\", \"stopwords\": [],"
+	                        " \"lists\": {\"request\": [\"x\"], \"offer\": [\"y\"], \"question\": [\"z\"], \"greeting\": [\"h\"]}}");
+	char *langs = g_strdup_printf("%s/languages", dir);
+	g_assert_cmpint(g_mkdir(langs, 0700), ==, 0);
+	char *from = g_build_filename(dir, "en.json", NULL), *to = g_build_filename(langs, "en.json", NULL);
+	g_assert_cmpint(g_rename(from, to), ==, 0);
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	etq_rules_load_dir(rules, dir, errors);
+	g_assert_cmpuint(errors->len, ==, 1);
+	char *want = g_strdup_printf("%s:2: unknown stemmer: \"stemmer\" is one of ", to);
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(errors, 0), want));
+	g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), "english"));
+	g_free(want);
+	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+	g_unlink(to);
+	g_rmdir(langs);
+	g_rmdir(dir);
+	g_free(from);
+	g_free(to);
+	g_free(langs);
 	g_free(dir);
 }
 
@@ -746,6 +988,12 @@ main(int argc, char **argv)
 	g_test_add_func("/core/load/override", test_override);
 	g_test_add_func("/core/load/bounded-pattern", test_bounded_pattern);
 	g_test_add_func("/core/load/broken-override", test_broken_override);
+	g_test_add_func("/core/phrase/alternatives", test_phrase_alternatives);
+	g_test_add_func("/core/phrase/gaps", test_phrase_gaps);
+	g_test_add_func("/core/phrase/stems", test_phrase_stems);
+	g_test_add_func("/core/phrase/prefixes", test_phrase_prefixes);
+	g_test_add_func("/core/phrase/errors", test_phrase_errors);
+	g_test_add_func("/core/phrase/unknown-stemmer", test_unknown_stemmer);
 	T("text/cold-ask", test_cold_ask);
 	T("text/span-and-prefix", test_span_and_prefix);
 	T("text/public-ask", test_public_ask);

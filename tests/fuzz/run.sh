@@ -13,7 +13,7 @@
 #   FUZZ_TARGETS="event-seq" sh tests/fuzz/run.sh
 cd "$(dirname "$0")/../.." || exit 2
 seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-"event-line rules-load event-seq"}
+targets=${FUZZ_TARGETS:-"event-line rules-load event-seq match"}
 dir=build/fuzz
 if [ -z "$FUZZ_NO_BUILD" ]; then
 	if ! make -s --no-print-directory fuzz-build >build/fuzz-build.log 2>&1; then

@@ -28,7 +28,7 @@ if [ ! -x "$CHECK" ] || [ ! -f build/libetiquette.a ]; then
 fi
 # The timing tool: public API only, linked with the same core as the CLI.
 cc -O2 -g $(pkg-config --cflags glib-2.0) -Icore tests/hostile/time-check.c build/libetiquette.a \
-	$(pkg-config --libs glib-2.0 libcjson libpcre2-8) -o "$work/time-check" 2>"$work/time-check.log"
+	$(pkg-config --libs glib-2.0 libcjson libpcre2-8) -lstemmer -o "$work/time-check" 2>"$work/time-check.log"
 if [ ! -x "$work/time-check" ]; then
 	sed 's/^/# /' "$work/time-check.log"
 	not_ok "build tests/hostile/time-check.c"
