@@ -144,12 +144,14 @@ else
 	fi
 	# Rule set descriptions in --list, too.
 	en_desc=$(jq -r '.description' rules/networking/set.json)
-	de_desc=$(LC_ALL=C.UTF-8 LANGUAGE=de TEXTDOMAINDIR=build/locale gettext -d $DOMAIN "$en_desc")
-	if [ "$de_desc" != "$en_desc" ] && LC_ALL=C.UTF-8 LANGUAGE=de "$CLI" --list 2>&1 | grep -qF -- "$de_desc"; then
-		ok "LANGUAGE=de $CLI --list: \"$de_desc\""
-	else
-		not_ok "LANGUAGE=de $CLI --list does not show \"$de_desc\""
-	fi
+	for lang in $LANGS; do
+		desc=$(LC_ALL=C.UTF-8 LANGUAGE=$lang TEXTDOMAINDIR=build/locale gettext -d $DOMAIN "$en_desc")
+		if [ "$desc" != "$en_desc" ] && LC_ALL=C.UTF-8 LANGUAGE=$lang "$CLI" --list 2>&1 | grep -qF -- "$desc"; then
+			ok "LANGUAGE=$lang $CLI --list: \"$desc\""
+		else
+			not_ok "LANGUAGE=$lang $CLI --list does not show \"$desc\""
+		fi
+	done
 fi
 
 echo "1..$n"
