@@ -15,6 +15,7 @@ etq_scratch_init(EtqScratch *s)
 	etq_text_init(&s->text);
 	etq_match_init(&s->match);
 	etq_spans_init(&s->spans);
+	s->lang_scores = g_array_new(FALSE, TRUE, sizeof(guint));
 }
 
 void
@@ -27,6 +28,7 @@ etq_scratch_clear(EtqScratch *s)
 	etq_text_clear(&s->text);
 	etq_match_clear(&s->match);
 	etq_spans_clear(&s->spans);
+	g_array_free(s->lang_scores, TRUE);
 }
 
 /* After a long message the buffers are given back rather than kept. */
@@ -43,7 +45,9 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 	etq_text_scan(&s->text, ev->text);
 	s->spans.ready = FALSE;
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
-	return etq_langid(rules, &s->text, &s->match);
+	g_array_set_size(s->lang_scores, rules->profiles->len);
+	etq_langid_score(rules, &s->text, (guint *)s->lang_scores->data);
+	return etq_langid_decide(rules, (guint *)s->lang_scores->data, ETQ_LANG_UND);
 }
 
 /* ---- conditions ---- */
@@ -73,7 +77,7 @@ addressee(const EtqRules *rules, const EtqScratch *s)
 	const char *norm = etq_token_norm(t, tok);
 	/* "per: …" names someone even when the name is also a word; "so, …" does not */
 	if ((tok->next != ':' && tok->next != ',') || tok->link || g_ascii_isdigit(norm[0]) ||
-	    (tok->next == ',' && etq_matcher_is_stopword(rules->matcher, norm)))
+	    (tok->next == ',' && etq_is_stopword(rules, norm)))
 		return -1;
 	return i;
 }
@@ -146,10 +150,12 @@ etq_is_question(const EtqScratch *s, int lang)
 	if (s->text.question_mark)
 		return TRUE;
 	guint start = after_greeting(s);
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if ((lang == ETQ_LANG_UND || lang == l) && s->match.question_start[l] >= 0 &&
-		    (guint)s->match.question_start[l] <= start)
+	const GArray *opener = s->match.question_start;
+	for (guint l = 0; l < opener->len; l++) {
+		int at = g_array_index(opener, int, l);
+		if ((lang == ETQ_LANG_UND || lang == (int)l) && at >= 0 && (guint)at <= start)
 			return TRUE;
+	}
 	return FALSE;
 }
 

@@ -84,7 +84,8 @@ guint etq_rules_self_test(EtqRules *rules, GPtrArray *errors);
 
 /* ---- Language ------------------------------------------------------- */
 
-/* "en", "de", "it", "nb" or "und", from the text alone. */
+/* The code of the text's language (a profile's, e.g. "de"), or "und",
+ * from the text alone (etq_state_feed also goes by the conversation). */
 const char *etq_rules_language(const EtqRules *rules, const char *text);
 
 /* ---- Conversation state --------------------------------------------- */

@@ -7,12 +7,15 @@
 #include "pattern.h"
 
 #define ETQ_TEXT_DOMAIN "purple-etiquette"
-#define ETQ_N_LANGS 4
-#define ETQ_LANG_ANY (-1)
-#define ETQ_LANG_UND ETQ_N_LANGS
+/* The languages are the loaded profiles (rules/languages/xx.json), numbered
+ * in the order they loaded: a language is an index into EtqRules.profiles. */
+#define ETQ_LANG_ANY (-1)  /* a rule's language "*": every language */
+#define ETQ_LANG_UND (-2)  /* no language: no profile has the code, or the text tells none */
 
-extern const char *const etq_lang_codes[ETQ_N_LANGS + 1]; /* en de it nb und */
-int etq_lang_index(const char *code); /* -1 for "*", -2 unknown */
+/* ETQ_LANG_ANY for "*", ETQ_LANG_UND when no profile has the code. */
+int etq_lang_index(const EtqRules *rules, const char *code);
+/* The code of a language index; "und" for ETQ_LANG_UND. */
+const char *etq_lang_code(const EtqRules *rules, int lang);
 
 /* The phrase slots of a rule: EXCLUDE holds the phrases (negations,
  * reported speech) after which a match in the same sentence does not count. */
@@ -80,20 +83,33 @@ struct EtqRuleSet {
 	gboolean enabled;
 };
 
-/* A language profile: stopwords, typical letters and shared lists. */
+/* What one spelling feature of a language is worth (langid.c). */
+typedef struct {
+	char *text;             /* normalised word, ending, beginning or letter group */
+	guint8 points;
+} EtqLangSign;
+
+/* A language profile: its code and name, what tells it apart (langid.c)
+ * and the lists every rule shares. */
 typedef struct {
 	char *path;
+	char *code, *name;      /* "fr", "Français" */
 	GPtrArray *stopwords;   /* normalised */
 	GArray *letters;        /* gunichar */
+	/* "langid": EtqLangSign arrays */
+	GArray *words, *endings, *beginnings, *inside;
 	GHashTable *lists;      /* name -> GPtrArray of raw phrases */
 	char *stemmer;          /* Snowball stemmer name ("english"), or NULL */
 } EtqProfile;
+
+typedef struct EtqLangModel EtqLangModel;
 
 typedef struct EtqMatcher EtqMatcher;
 
 struct EtqRules {
 	GPtrArray *sets;                     /* EtqRuleSet */
-	EtqProfile *profiles[ETQ_N_LANGS];
+	GPtrArray *profiles;                 /* EtqProfile: the languages, by index */
+	EtqLangModel *langid;                /* built with the matcher */
 	/* Built on first use after a load: every phrase of every rule in one
 	 * word-indexed matcher, and the rules in one array. */
 	EtqMatcher *matcher;
@@ -122,11 +138,10 @@ typedef struct {
 	GArray *hits;        /* EtqRuleHit per rule index */
 	GArray *hit_rules;   /* guint: rules with any hit, ascending */
 	GArray *occurrences; /* EtqOccurrence, by start token */
-	guint stop_hits[ETQ_N_LANGS];
 	/* Internal lists of each language: greetings and question openers. */
 	guint8 *greeting_tok;  /* per token: 1 if inside a greeting */
 	gsize greeting_cap;
-	int question_start[ETQ_N_LANGS]; /* token where a question opener starts, or -1 */
+	GArray *question_start; /* int per language: token where a question opener starts, or -1 */
 } EtqMatch;
 
 EtqMatcher *etq_matcher_build(EtqRules *rules);
@@ -137,7 +152,6 @@ void etq_match_clear(EtqMatch *mt);
 void etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt);
 /* Does phrase `phrase` belong to slot of rule? */
 gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot);
-gboolean etq_matcher_is_stopword(const EtqMatcher *m, const char *norm);
 /* Bytes held by the memory of words seen in messages (bounded). */
 gsize etq_matcher_seen_bytes(const EtqMatcher *m);
 
@@ -149,7 +163,15 @@ const EtqRule *etq_rules_detector(EtqRules *rules, EtqDetector d);
 const char *etq_l10n_text(const EtqText_l10n *t);
 
 /* ---- langid.c ---- */
-int etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt);
+EtqLangModel *etq_langid_build(const EtqRules *rules);
+void etq_langid_free(EtqLangModel *m);
+/* Points per language (scores[n languages]) for a scanned text. */
+void etq_langid_score(const EtqRules *rules, const EtqText *text, guint *scores);
+/* The language the scores tell, prior (the conversation's language, or
+ * ETQ_LANG_UND) breaking a tie or a silence; ETQ_LANG_UND if none. */
+int etq_langid_decide(const EtqRules *rules, const guint *scores, int prior);
+/* Is the normalised word a stopword of any language? */
+gboolean etq_is_stopword(const EtqRules *rules, const char *norm);
 
 /* ---- spans.c: quotes, code, sentences and template slots of a message ---- */
 typedef struct {
@@ -182,6 +204,7 @@ typedef struct {
 	EtqText text;
 	EtqMatch match;
 	EtqSpans spans;
+	GArray *lang_scores; /* guint per language: etq_langid_score of the text */
 	EtqName me, peer;   /* normalised names, cached */
 } EtqScratch;
 
@@ -192,7 +215,8 @@ typedef struct {
 
 void etq_scratch_init(EtqScratch *s);
 void etq_scratch_clear(EtqScratch *s);
-/* Scans and matches ev->text into s; returns the language index. */
+/* Scans and matches ev->text into s; returns the language index, told
+ * from the text alone (etq_langid_decide with s->lang_scores adds a prior). */
 int etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev);
 /* Appends the findings of the text rules to out. */
 void etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,

@@ -2,198 +2,220 @@
  *
  * Chat lines are short, so character n-gram models (libexttextcat) have
  * little to go on; the function words of a language ("ich", "non", "ikke")
- * and its letters (ß, æ, è) are what a reader goes by too. Each stopword
- * of a profile (rules/languages/) scores two points, each typical letter
- * two. Then every word that is not a nick, path or acronym adds what its
+ * and its letters (ß, æ, è) are what a reader goes by too. Everything
+ * comes from the language profiles (rules/languages/xx.json): each of
+ * their stopwords scores two points, each typical letter two, each other
+ * telling word ("langid"/"words": "ciao", "moin") what the profile gives.
+ * Then every word that is not a nick, path or acronym adds what its
  * spelling gives away: an ending (-ung, -zione, -het, -ing), a beginning
- * (wh-, hv-, kj-, l') or a letter group inside (th, sch, gli, kj) is worth
- * one point, a sure sign (n't, -cht, -zione) two, at most two per word and
- * language. That is what carries the short lines with no stopword ("Tom
- * sembra imbarazzato", "Gullprisen varierer daglig"). The best language
- * wins if it has at least two points and beats the next; otherwise the line
- * is "und", and every language's rules apply to it: better than a wrong
- * language, whose rules would replace the right ones.
+ * (wh-, hv-, kj-, l') or a letter group inside (th, sch, gli, kj), one
+ * point for a hint, two for a sure sign (n't, -cht, -zione), at most two
+ * per word and language. That is what carries the short lines with no
+ * stopword ("Tom sembra imbarazzato", "Gullprisen varierer daglig").
  *
- * The affixes were chosen for being frequent in one language and rare in
- * the other three, and checked on Tatoeba sentences and IRC lines that are
- * not in tests/langid/. `make langid-eval` measures the scorer against
- * libexttextcat; tests/langid/run.sh holds it to a labelled sample.
+ * The best language wins if it has at least two points and beats the
+ * next. Otherwise the conversation's language (the prior) is taken when it
+ * is among the best, and else the line is "und": only the rules for every
+ * language apply to it, which is better than a wrong language's rules.
  *
- * The matcher has already counted the stopwords while reading the message;
- * the rest is one pass over the words, without allocation. */
+ * `make langid-eval` measures the scorer against libexttextcat;
+ * tests/langid/run.sh holds it to labelled samples. */
 #include <string.h>
 #include "internal.h"
-
-/* Languages as bits, in the order of etq_lang_codes. */
-enum { EN = 1 << 0, DE = 1 << 1, IT = 1 << 2, NB = 1 << 3 };
 
 #define W_STOPWORD 2
 #define W_LETTER 2
 #define W_WORD_MAX 2   /* spelling points per word and language */
 #define MIN_SCORE 2    /* below this the line is "und" */
+#define MAX_WORDS 256  /* words looked up: a long message has stopwords enough */
+#define MAX_SPELT 64   /* words whose spelling is looked at */
+#define SPELT_BYTES 48 /* of a word, where letter groups are looked for */
 
-/* TWICE: a sure sign, worth two points (the most a word gives). */
-enum { TWICE = 1 << 5, TRI = 1 << 4 };
-
-/* An affix packed into an integer, so that a word is compared with it by
- * one mask and compare: TAIL_("ing") holds g, n, i from the lowest byte
- * up, HEAD_("wh") w, h. (GCC folds the indexing of the literal.) Each list
- * holds the affixes of one letter (the last of an ending, the first of a
- * beginning) and ends with an empty entry. */
+/* One sign of one language; text points into its profile. */
 typedef struct {
-	guint64 bytes, mask;
-	guint8 len;
-	guint8 langs;
-} Affix;
+	const char *text;
+	guint16 lang;
+	guint8 len, points;
+	gboolean stopword;
+} Sign;
 
-#define TAIL_(s, i) ((guint64)(guchar)((i) < sizeof(s) - 1 ? (s)[sizeof(s) - 2 - (i)] : 0) << (8 * (i)))
-#define HEAD_(s, i) ((guint64)(guchar)((i) < sizeof(s) - 1 ? (s)[(i)] : 0) << (8 * (i)))
-#define PACK_(m, s) (m(s, 0) | m(s, 1) | m(s, 2) | m(s, 3) | m(s, 4) | m(s, 5) | m(s, 6) | m(s, 7))
-#define MASK_(s) (sizeof(s) - 1 >= 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) << (8 * (sizeof(s) - 1))) - 1)
-#define E(str, langs) { PACK_(TAIL_, str), MASK_(str), sizeof str - 1, langs }
-#define B(str, langs) { PACK_(HEAD_, str), MASK_(str), sizeof str - 1, langs }
-#define END { 0, 0, 0, 0 }
-
-/* Endings (at most 8 bytes), by their last letter: the word must be at
- * least one letter longer. Chosen for being common in one of the four
- * languages and rare in the other three. */
-static const Affix end_a[] = { E("ta", IT), E("na", IT), E("la", IT), E("ava", IT), END };
-static const Affix end_d[] = { E("'d", EN | TWICE), E("ed", EN), END };
-static const Affix end_e[] = { E("zione", IT | TWICE), E("mente", IT | TWICE), E("are", IT), E("ire", IT),
-                               E("'re", EN | TWICE), E("'ve", EN | TWICE),
-                               E("else", NB), E("ene", NB), E("nne", NB), E("dde", NB), END };
-static const Affix end_g[] = { E("ing", EN), E("ung", DE), E("lig", NB), E("eg", NB), END };
-static const Affix end_h[] = { E("ch", DE), END };
-static const Affix end_i[] = { E("zioni", IT | TWICE), E("i", IT), END };
-static const Affix end_k[] = { E("isk", NB), E("kk", NB), END };
-static const Affix end_l[] = { E("ful", EN), E("'ll", EN | TWICE), E("il", NB), END };
-static const Affix end_m[] = { E("'m", EN | TWICE), END };
-static const Affix end_n[] = { E("ion", EN), E("chen", DE), E("sjon", NB | TWICE), END };
-static const Affix end_o[] = { E("ato", IT | TWICE), E("ito", IT), E("uto", IT), E("ano", IT), E("ndo", IT),
-                               E("o", IT), END };
-static const Affix end_r[] = { E("ir", DE), E("ker", NB), END };
-static const Affix end_s[] = { E("ness", EN), E("less", EN), E("ous", EN), E("'s", EN), END };
-static const Affix end_t[] = { E("ght", EN | TWICE), E("n't", EN | TWICE), E("keit", DE), E("heit", DE),
-                               E("schaft", DE), E("cht", DE | TWICE), E("het", NB), E("tt", NB),
-                               E("et", NB), END };
-static const Affix end_y[] = { E("ly", EN), E("ry", EN), END };
-static const Affix *const endings[26] = {
-	['a' - 'a'] = end_a, ['d' - 'a'] = end_d, ['e' - 'a'] = end_e, ['g' - 'a'] = end_g,
-	['h' - 'a'] = end_h, ['i' - 'a'] = end_i, ['k' - 'a'] = end_k, ['l' - 'a'] = end_l,
-	['m' - 'a'] = end_m, ['n' - 'a'] = end_n, ['o' - 'a'] = end_o, ['r' - 'a'] = end_r,
-	['s' - 'a'] = end_s, ['t' - 'a'] = end_t, ['y' - 'a'] = end_y,
+struct EtqLangModel {
+	guint n_langs;
+	GHashTable *words;              /* normalised word -> GArray of Sign */
+	GHashTable *letters;            /* lowercase gunichar -> GArray of Sign */
+	GArray *endings[256];           /* Sign, by the ending's last byte */
+	GArray *beginnings[256];        /* Sign, by the beginning's first byte */
+	GArray *inside[26 * 26];        /* Sign, by the group's first two letters a-z */
 };
 
-/* Beginnings (at most 8 bytes), by their first letter: the word must be at
- * least two letters longer. Italian elisions (l'amico, dell'anno) are
- * beginnings too. */
-static const Affix begin_a[] = { B("all'", IT | TWICE), END };
-static const Affix begin_c[] = { B("c'", IT), B("com'", IT), END };
-static const Affix begin_d[] = { B("d'", IT), B("dell'", IT | TWICE), B("dall'", IT | TWICE), END };
-static const Affix begin_g[] = { B("ge", DE), B("gj", NB | TWICE), END };
-static const Affix begin_h[] = { B("hv", NB | TWICE), B("hj", NB), END };
-static const Affix begin_i[] = { B("i'", EN), END };
-static const Affix begin_k[] = { B("kj", NB | TWICE), B("kv", NB), B("kn", EN), END };
-static const Affix begin_l[] = { B("l'", IT | TWICE), END };
-static const Affix begin_n[] = { B("nell'", IT | TWICE), END };
-static const Affix begin_q[] = { B("quest'", IT | TWICE), B("quell'", IT | TWICE), END };
-static const Affix begin_s[] = { B("sull'", IT | TWICE), B("sj", NB), B("sk", NB), END };
-static const Affix begin_t[] = { B("th", EN | TWICE), END };
-static const Affix begin_u[] = { B("un'", IT), END };
-static const Affix begin_w[] = { B("wh", EN | TWICE), END };
-static const Affix begin_z[] = { B("zu", DE), END };
-static const Affix *const beginnings[26] = {
-	['a' - 'a'] = begin_a, ['c' - 'a'] = begin_c, ['d' - 'a'] = begin_d, ['g' - 'a'] = begin_g,
-	['h' - 'a'] = begin_h, ['i' - 'a'] = begin_i, ['k' - 'a'] = begin_k, ['l' - 'a'] = begin_l,
-	['n' - 'a'] = begin_n, ['q' - 'a'] = begin_q, ['s' - 'a'] = begin_s, ['t' - 'a'] = begin_t,
-	['u' - 'a'] = begin_u, ['w' - 'a'] = begin_w, ['z' - 'a'] = begin_z,
-};
+#define PAIR(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
 
-/* Letter pairs anywhere in a word; TRI: look at the third letter. */
-#define BI(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
-static const guint8 pairs[26 * 26] = {
-	[BI('t', 'h')] = EN, [BI('o', 'u')] = EN, [BI('e', 'a')] = EN, [BI('e', 'e')] = EN,
-	[BI('o', 'o')] = EN, [BI('s', 'h')] = EN, [BI('a', 'w')] = EN, [BI('o', 'w')] = EN,
-	[BI('a', 'y')] = EN, [BI('e', 'y')] = EN, [BI('g', 'h')] = EN, [BI('c', 't')] = EN,
-	[BI('t', 'z')] = DE, [BI('e', 'i')] = DE, [BI('a', 'u')] = DE, [BI('e', 'u')] = DE,
-	[BI('i', 'e')] = DE, [BI('h', 'r')] = DE, [BI('h', 'l')] = DE, [BI('h', 'n')] = DE,
-	[BI('i', 'h')] = DE, [BI('u', 'f')] = DE,
-	[BI('z', 'z')] = IT, [BI('u', 'o')] = IT, [BI('i', 'u')] = IT,
-	[BI('k', 'j')] = NB, [BI('s', 'j')] = NB, [BI('k', 'k')] = NB, [BI('j', 'e')] = NB,
-	[BI('s', 'k')] = NB,
-	[BI('s', 'c')] = TRI, [BI('c', 'h')] = TRI, [BI('g', 'l')] = TRI, [BI('c', 'c')] = TRI,
-};
-
-static guint8
-triple(char a, char b, char c)
+static GArray *
+signs_new(void)
 {
-	if (a == 's' && b == 'c')
-		return c == 'h' ? DE : 0;
-	if (a == 'c' && b == 'h')
-		return c == 't' ? DE : 0;
-	if (a == 'g' && b == 'l')
-		return c == 'i' ? IT : 0;
-	if (a == 'c' && b == 'c')
-		return c == 'h' ? IT : 0;
-	return 0;
+	return g_array_new(FALSE, FALSE, sizeof(Sign));
 }
 
-/* Points are counted in the four bytes of one integer, a byte per
- * language: SPREAD(langs) adds one to the byte of each language in langs. */
-#define SPREAD_(langs) (((langs) & 1u) | ((langs) & 2u) << 7 | ((langs) & 4u) << 14 | ((langs) & 8u) << 21)
-#define SPREAD(langs) (SPREAD_(langs) << !!((langs) & TWICE))
-
-static guint32
-affix_points(const Affix *const *by_letter, guint64 packed, gsize n, gsize longer)
-{
-	guint32 points = 0;
-	guchar c = packed & 0xff;
-	if (c < 'a' || c > 'z')
-		return 0;
-	for (const Affix *a = by_letter[c - 'a']; a && a->len; a++)
-		if ((packed & a->mask) == a->bytes && n >= a->len + longer)
-			points += SPREAD(a->langs);
-	return points;
-}
-
-/* Adds what the spelling of one normalised word says. */
+/* Adds a sign to a list; one per language: the highest points count. */
 static void
-word_points(const char *w, gsize n, guint *score)
+add_sign(GArray *list, Sign sign)
 {
-	/* The first and the last 8 bytes, as HEAD_ and TAIL_ pack them. */
-	guint64 head = 0, tail;
+	for (guint i = 0; i < list->len; i++) {
+		Sign *s = &g_array_index(list, Sign, i);
+		if (s->lang == sign.lang && s->len == sign.len && memcmp(s->text, sign.text, s->len) == 0) {
+			s->points = MAX(s->points, sign.points);
+			s->stopword |= sign.stopword;
+			return;
+		}
+	}
+	g_array_append_val(list, sign);
+}
+
+static void
+add_to_table(GHashTable *table, gpointer key, Sign sign)
+{
+	GArray *list = g_hash_table_lookup(table, key);
+	if (!list) {
+		list = signs_new();
+		g_hash_table_insert(table, key, list);
+	}
+	add_sign(list, sign);
+}
+
+static void
+add_to_index(GArray **index, guint slot, Sign sign)
+{
+	if (!index[slot])
+		index[slot] = signs_new();
+	add_sign(index[slot], sign);
+}
+
+static void
+add_profile(EtqLangModel *m, guint16 lang, const EtqProfile *p)
+{
+	for (guint i = 0; i < p->stopwords->len; i++) {
+		const char *w = g_ptr_array_index(p->stopwords, i);
+		add_to_table(m->words, (gpointer)w, (Sign){ w, lang, 0, W_STOPWORD, TRUE });
+	}
+	for (guint i = 0; i < p->words->len; i++) {
+		const EtqLangSign *w = &g_array_index(p->words, EtqLangSign, i);
+		add_to_table(m->words, w->text, (Sign){ w->text, lang, 0, w->points, FALSE });
+	}
+	for (guint i = 0; i < p->letters->len; i++) {
+		gunichar c = g_array_index(p->letters, gunichar, i);
+		add_to_table(m->letters, GUINT_TO_POINTER(c), (Sign){ NULL, lang, 0, W_LETTER, FALSE });
+	}
+	for (guint i = 0; i < p->endings->len; i++) {
+		const EtqLangSign *e = &g_array_index(p->endings, EtqLangSign, i);
+		gsize n = strlen(e->text);
+		add_to_index(m->endings, (guchar)e->text[n - 1], (Sign){ e->text, lang, MIN(n, 255), e->points, FALSE });
+	}
+	for (guint i = 0; i < p->beginnings->len; i++) {
+		const EtqLangSign *b = &g_array_index(p->beginnings, EtqLangSign, i);
+		gsize n = strlen(b->text);
+		add_to_index(m->beginnings, (guchar)b->text[0], (Sign){ b->text, lang, MIN(n, 255), b->points, FALSE });
+	}
+	for (guint i = 0; i < p->inside->len; i++) {
+		const EtqLangSign *g = &g_array_index(p->inside, EtqLangSign, i);
+		add_to_index(m->inside, PAIR(g->text[0], g->text[1]),
+		             (Sign){ g->text, lang, strlen(g->text), g->points, FALSE });
+	}
+}
+
+static void
+signs_free(gpointer list)
+{
+	g_array_free(list, TRUE);
+}
+
+EtqLangModel *
+etq_langid_build(const EtqRules *rules)
+{
+	EtqLangModel *m = g_new0(EtqLangModel, 1);
+	m->n_langs = rules->profiles->len;
+	m->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, signs_free);
+	m->letters = g_hash_table_new_full(NULL, NULL, NULL, signs_free);
+	for (guint l = 0; l < m->n_langs; l++)
+		add_profile(m, l, g_ptr_array_index(rules->profiles, l));
+	return m;
+}
+
+void
+etq_langid_free(EtqLangModel *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->words);
+	g_hash_table_destroy(m->letters);
+	for (guint i = 0; i < 256; i++) {
+		if (m->endings[i])
+			g_array_free(m->endings[i], TRUE);
+		if (m->beginnings[i])
+			g_array_free(m->beginnings[i], TRUE);
+	}
+	for (guint i = 0; i < 26 * 26; i++)
+		if (m->inside[i])
+			g_array_free(m->inside[i], TRUE);
+	g_free(m);
+}
+
+gboolean
+etq_is_stopword(const EtqRules *rules, const char *norm)
+{
+	const GArray *list = g_hash_table_lookup(rules->langid->words, norm);
+	for (guint i = 0; list && i < list->len; i++)
+		if (g_array_index(list, Sign, i).stopword)
+			return TRUE;
+	return FALSE;
+}
+
+static void
+add_points(const GArray *list, guint *score)
+{
+	for (guint i = 0; list && i < list->len; i++) {
+		const Sign *s = &g_array_index(list, Sign, i);
+		score[s->lang] += s->points;
+	}
+}
+
+/* Adds what the spelling of one normalised word says (points: scratch of
+ * n_langs, zero on entry and on return). */
+static void
+word_points(const EtqLangModel *m, const char *w, gsize n, guint *points, guint *score)
+{
 	if (n == 0)
 		return;
-	if (n >= 8) {
-		memcpy(&head, w, 8);
-		memcpy(&tail, w + n - 8, 8);
-		head = GUINT64_FROM_LE(head);
-		tail = GUINT64_FROM_BE(tail);
-	} else {
-		memcpy(&head, w, n);
-		head = GUINT64_FROM_LE(head);
-		tail = GUINT64_SWAP_LE_BE(head) >> (8 * (8 - n));
+	gsize spelt = MIN(n, SPELT_BYTES);
+	for (gsize i = 0; i < spelt; i++)
+		if (g_ascii_isdigit(w[i]))
+			return; /* "a828", "hdb1": no word of any language */
+	const GArray *list = m->endings[(guchar)w[n - 1]];
+	for (guint i = 0; list && i < list->len; i++) {
+		const Sign *s = &g_array_index(list, Sign, i);
+		if (n > s->len && memcmp(w + n - s->len, s->text, s->len) == 0)
+			points[s->lang] += s->points;
 	}
-	guint32 points = affix_points(endings, tail, n, 1) + affix_points(beginnings, head, n, 2);
-	n = MIN(n, 48); /* no byte overflows */
-	for (gsize i = 0; i + 1 < n; i++) {
+	list = m->beginnings[(guchar)w[0]];
+	for (guint i = 0; list && i < list->len; i++) {
+		const Sign *s = &g_array_index(list, Sign, i);
+		if (n >= s->len + 2u && memcmp(w, s->text, s->len) == 0)
+			points[s->lang] += s->points;
+	}
+	for (gsize i = 0; i + 1 < spelt; i++) {
 		guchar a = w[i], b = w[i + 1];
-		if (a < 'a' || a > 'z' || b < 'a' || b > 'z') {
-			if (g_ascii_isdigit(a) || g_ascii_isdigit(b))
-				return; /* "a828", "hdb1": no word of any language */
+		if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
 			continue;
+		list = m->inside[PAIR(a, b)];
+		for (guint k = 0; list && k < list->len; k++) {
+			const Sign *s = &g_array_index(list, Sign, k);
+			if (i + s->len <= spelt && memcmp(w + i + 2, s->text + 2, s->len - 2) == 0)
+				points[s->lang] += s->points;
 		}
-		guint8 langs = pairs[BI(a, b)];
-		if (G_LIKELY(!langs))
-			continue;
-		if (langs & TRI)
-			langs = i + 2 < n ? triple(a, b, w[i + 2]) : 0;
-		points += SPREAD(langs);
 	}
-	if (!points)
-		return;
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		score[l] += MIN((points >> (8 * l)) & 0xff, W_WORD_MAX);
+	for (guint l = 0; l < m->n_langs; l++) {
+		score[l] += MIN(points[l], W_WORD_MAX);
+		points[l] = 0;
+	}
 }
 
 static gboolean
@@ -237,9 +259,9 @@ telling_word(const EtqText *t, guint i)
 	return FALSE;
 }
 
-/* Adds two points per typical letter (ß, æ, è) to each language. */
+/* Adds the points of each typical letter (ß, æ, è). */
 static void
-letter_points(const EtqRules *rules, const EtqText *t, guint *score)
+letter_points(const EtqLangModel *m, const EtqText *t, guint *score)
 {
 	const char *p = t->text, *end = t->text + MIN(t->len, 4096);
 	while (p < end) {
@@ -252,34 +274,40 @@ letter_points(const EtqRules *rules, const EtqText *t, guint *score)
 			p++;
 			continue;
 		}
-		c = g_unichar_tolower(c);
-		for (int l = 0; l < ETQ_N_LANGS; l++) {
-			const EtqProfile *prof = rules->profiles[l];
-			for (guint i = 0; prof && i < prof->letters->len; i++)
-				score[l] += W_LETTER * (g_array_index(prof->letters, gunichar, i) == c);
-		}
+		add_points(g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c))), score);
 		p = g_utf8_next_char(p);
 	}
 }
 
-int
-etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
+void
+etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
 {
-	guint score[ETQ_N_LANGS];
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		score[l] = W_STOPWORD * mt->stop_hits[l];
-	if (text->len <= 4096 && !text->ascii)
-		letter_points(rules, text, score);
-	/* A long message has stopwords enough: 64 words are plenty. */
-	guint n = MIN(text->n_tokens, 64);
+	const EtqLangModel *m = rules->langid;
+	memset(score, 0, m->n_langs * sizeof *score);
+	guint n = MIN(text->n_tokens, MAX_WORDS);
+	for (guint i = 0; i < n; i++) {
+		const EtqToken *tok = etq_text_token(text, i);
+		if (!tok->link)
+			add_points(g_hash_table_lookup(m->words, etq_token_norm(text, tok)), score);
+	}
+	if (!text->ascii)
+		letter_points(m, text, score);
+	guint *points = g_newa(guint, m->n_langs + 1);
+	memset(points, 0, m->n_langs * sizeof *points);
+	n = MIN(text->n_tokens, MAX_SPELT);
 	for (guint i = 0; i < n; i++)
 		if (telling_word(text, i)) {
 			const EtqToken *tok = etq_text_token(text, i);
-			word_points(etq_token_norm(text, tok), tok->norm_len, score);
+			word_points(m, etq_token_norm(text, tok), tok->norm_len, points, score);
 		}
+}
+
+int
+etq_langid_decide(const EtqRules *rules, const guint *score, int prior)
+{
 	int best = ETQ_LANG_UND;
 	guint best_score = 0, second = 0;
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
+	for (guint l = 0; l < rules->langid->n_langs; l++) {
 		if (score[l] > best_score) {
 			second = best_score;
 			best_score = score[l];
@@ -288,7 +316,13 @@ etq_langid(const EtqRules *rules, const EtqText *text, const EtqMatch *mt)
 			second = score[l];
 		}
 	}
-	return best_score > second && best_score >= MIN_SCORE ? best : ETQ_LANG_UND;
+	gboolean known_prior = prior >= 0 && (guint)prior < rules->langid->n_langs;
+	if (best_score >= MIN_SCORE && best_score > second)
+		return best;
+	/* Too little to tell, or a tie the conversation's language is in. */
+	if (known_prior && (best_score < MIN_SCORE || score[prior] == best_score))
+		return prior;
+	return ETQ_LANG_UND;
 }
 
 const char *
@@ -299,5 +333,5 @@ etq_rules_language(const EtqRules *rules, const char *text)
 	etq_scratch_init(&s);
 	int lang = etq_analyse((EtqRules *)rules, &s, &ev);
 	etq_scratch_clear(&s);
-	return etq_lang_codes[lang];
+	return etq_lang_code(rules, lang);
 }

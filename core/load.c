@@ -183,8 +183,9 @@ has_stemmer(const EtqLoad *c)
 {
 	if (c->profile)
 		return c->profile->stemmer != NULL;
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if ((c->lang == ETQ_LANG_ANY || c->lang == l) && c->rules->profiles[l] && c->rules->profiles[l]->stemmer)
+	for (guint l = 0; l < c->rules->profiles->len; l++)
+		if ((c->lang == ETQ_LANG_ANY || c->lang == (int)l) &&
+		    ((EtqProfile *)g_ptr_array_index(c->rules->profiles, l))->stemmer)
 			return TRUE;
 	return FALSE;
 }

@@ -107,11 +107,11 @@ typedef struct {
 
 struct EtqMatcher {
 	GHashTable *words, *prefixes;         /* text -> symbol + 1 */
-	GHashTable *stems[ETQ_N_LANGS];       /* stem -> symbol + 1, NULL: no stems */
-	struct sb_stemmer *stemmers[ETQ_N_LANGS];
-	guint8 *stem_heads[ETQ_N_LANGS];      /* bit: a stem starts with these two bytes */
+	guint n_langs;                        /* language profiles; per language: */
+	GHashTable **stems;                   /* stem -> symbol + 1, NULL: no stems */
+	struct sb_stemmer **stemmers;
+	guint8 **stem_heads;                  /* bit: a stem starts with these two bytes */
 	GArray *prefix_lens;                  /* guint, ascending */
-	GArray *stop_langs;                   /* guint8 per symbol: languages using it as a stopword */
 	guint n_syms;
 	GArray *nodes, *ends, *gaps, *members; /* Node, End, Gap, Member */
 	GArray *phrase_members;               /* guint per phrase: its first Member + 1 */
@@ -152,8 +152,6 @@ intern(EtqMatcher *m, GHashTable *table, const char *text)
 		return GPOINTER_TO_UINT(v) - 1;
 	guint sym = m->n_syms++;
 	g_hash_table_insert(table, g_strdup(text), GUINT_TO_POINTER(sym + 1));
-	guint8 zero = 0;
-	g_array_append_val(m->stop_langs, zero);
 	return sym;
 }
 
@@ -253,8 +251,8 @@ insert(Insert *in, const EtqPiece *const *items, guint n, guint k, guint node)
 		insert(in, items, n, k + 1, child(m, node, intern(m, m->prefixes, p->word)));
 		break;
 	case PIECE_STEM: /* a rule for any language: a stem in each language that has them */
-		for (int l = 0; l < ETQ_N_LANGS; l++)
-			if (m->stemmers[l] && (in->lang == ETQ_LANG_ANY || in->lang == l))
+		for (guint l = 0; l < m->n_langs; l++)
+			if (m->stemmers[l] && (in->lang == ETQ_LANG_ANY || in->lang == (int)l))
 				insert(in, items, n, k + 1, child(m, node, stem_symbol(m, l, p->word)));
 		break;
 	case PIECE_GAP:
@@ -273,7 +271,7 @@ insert_variant(const EtqPiece *const *items, guint n, gpointer data)
 
 typedef struct {
 	EtqMatcher *m;
-	GHashTable *texts[ETQ_N_LANGS + 1]; /* per language + 1: phrase text -> id + 1 */
+	GHashTable **texts;                 /* per language + 1: phrase text -> id + 1 */
 	EtqText scan;                       /* for the parser */
 } Build;
 
@@ -318,10 +316,6 @@ static void
 add_profile(Build *b, int lang, const EtqProfile *prof)
 {
 	EtqMatcher *m = b->m;
-	for (guint i = 0; i < prof->stopwords->len; i++) {
-		guint sym = intern(m, m->words, g_ptr_array_index(prof->stopwords, i));
-		g_array_index(m->stop_langs, guint8, sym) |= 1u << lang;
-	}
 	for (int k = 0; k < N_OWN; k++) {
 		GPtrArray *l = profile_list(prof, k);
 		for (guint i = 0; l && i < l->len; i++)
@@ -336,7 +330,6 @@ etq_matcher_build(EtqRules *rules)
 	m->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
-	m->stop_langs = g_array_new(FALSE, FALSE, sizeof(guint8));
 	m->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
 	m->ends = g_array_new(FALSE, FALSE, sizeof(End));
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
@@ -350,13 +343,19 @@ etq_matcher_build(EtqRules *rules)
 	m->n_rules = rules->all_rules->len;
 	m->hit_rules = g_new(guint, m->n_rules + 1);
 	new_node(m); /* the root */
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if (rules->profiles[l] && rules->profiles[l]->stemmer)
-			m->stemmers[l] = sb_stemmer_new(rules->profiles[l]->stemmer, "UTF_8");
+	m->n_langs = rules->profiles->len;
+	m->stems = g_new0(GHashTable *, m->n_langs);
+	m->stemmers = g_new0(struct sb_stemmer *, m->n_langs);
+	m->stem_heads = g_new0(guint8 *, m->n_langs);
+	for (guint l = 0; l < m->n_langs; l++) {
+		const EtqProfile *prof = g_ptr_array_index(rules->profiles, l);
+		if (prof->stemmer)
+			m->stemmers[l] = sb_stemmer_new(prof->stemmer, "UTF_8");
+	}
 
-	Build b = { .m = m };
+	Build b = { .m = m, .texts = g_new(GHashTable *, m->n_langs + 1) };
 	etq_text_init(&b.scan);
-	for (int l = 0; l <= ETQ_N_LANGS; l++)
+	for (guint l = 0; l <= m->n_langs; l++)
 		b.texts[l] = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
@@ -364,11 +363,11 @@ etq_matcher_build(EtqRules *rules)
 			for (guint i = 0; rule->phrases[s] && i < rule->phrases[s]->len; i++)
 				add_phrase(&b, g_ptr_array_index(rule->phrases[s], i), rule->lang, r, s);
 	}
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if (rules->profiles[l])
-			add_profile(&b, l, rules->profiles[l]);
-	for (int l = 0; l <= ETQ_N_LANGS; l++)
+	for (guint l = 0; l < m->n_langs; l++)
+		add_profile(&b, l, g_ptr_array_index(rules->profiles, l));
+	for (guint l = 0; l <= m->n_langs; l++)
 		g_hash_table_destroy(b.texts[l]);
+	g_free(b.texts);
 	etq_text_clear(&b.scan);
 	return m;
 }
@@ -380,15 +379,17 @@ etq_matcher_free(EtqMatcher *m)
 		return;
 	g_hash_table_destroy(m->words);
 	g_hash_table_destroy(m->prefixes);
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
+	for (guint l = 0; l < m->n_langs; l++) {
 		if (m->stems[l])
 			g_hash_table_destroy(m->stems[l]);
 		if (m->stemmers[l])
 			sb_stemmer_delete(m->stemmers[l]);
 		g_free(m->stem_heads[l]);
 	}
+	g_free(m->stems);
+	g_free(m->stemmers);
+	g_free(m->stem_heads);
 	g_array_free(m->prefix_lens, TRUE);
-	g_array_free(m->stop_langs, TRUE);
 	g_array_free(m->nodes, TRUE);
 	g_array_free(m->ends, TRUE);
 	g_array_free(m->gaps, TRUE);
@@ -413,13 +414,6 @@ etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slo
 	return table_get(&m->owned, (guint64)phrase << 32 | (rule << 2 | slot)) != 0;
 }
 
-gboolean
-etq_matcher_is_stopword(const EtqMatcher *m, const char *norm)
-{
-	guint sym1 = GPOINTER_TO_UINT(g_hash_table_lookup(m->words, norm));
-	return sym1 && g_array_index(m->stop_langs, guint8, sym1 - 1) != 0;
-}
-
 gsize
 etq_matcher_seen_bytes(const EtqMatcher *m)
 {
@@ -433,6 +427,7 @@ etq_match_init(EtqMatch *mt)
 	mt->hits = g_array_new(FALSE, TRUE, sizeof(EtqRuleHit));
 	mt->hit_rules = g_array_new(FALSE, FALSE, sizeof(guint));
 	mt->occurrences = g_array_new(FALSE, FALSE, sizeof(EtqOccurrence));
+	mt->question_start = g_array_new(FALSE, FALSE, sizeof(int));
 }
 
 void
@@ -441,6 +436,7 @@ etq_match_clear(EtqMatch *mt)
 	g_array_free(mt->hits, TRUE);
 	g_array_free(mt->hit_rules, TRUE);
 	g_array_free(mt->occurrences, TRUE);
+	g_array_free(mt->question_start, TRUE);
 	g_free(mt->greeting_tok);
 }
 
@@ -469,7 +465,7 @@ word_symbols(EtqMatcher *m, const char *w, guint len)
 		add_sym(m, g_hash_table_lookup(m->prefixes, m->key->str));
 	}
 	guint head = (guchar)w[0] << 8 | (len > 1 ? (guchar)w[1] : 0);
-	for (int l = 0; l < ETQ_N_LANGS; l++)
+	for (guint l = 0; l < m->n_langs; l++)
 		if (m->stems[l] && (m->stem_heads[l][head >> 3] >> (head & 7) & 1))
 			add_sym(m, g_hash_table_lookup(m->stems[l], stem(m, l, w, len)));
 }
@@ -582,8 +578,8 @@ record_member(EtqMatcher *m, EtqMatch *mt, guint member, const EtqOccurrence *o)
 		guint lang = (owner - m->n_rules) / N_OWN;
 		if ((owner - m->n_rules) % N_OWN == OWN_GREETING)
 			memset(mt->greeting_tok + o->tok_start, 1, o->tok_end - o->tok_start);
-		else if (mt->question_start[lang] < 0)
-			mt->question_start[lang] = o->tok_start;
+		else if (g_array_index(mt->question_start, int, lang) < 0)
+			g_array_index(mt->question_start, int, lang) = o->tok_start;
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
@@ -639,14 +635,14 @@ reset(const EtqMatcher *m, EtqMatch *mt, guint n_tokens)
 		g_array_set_size(mt->hits, 0);
 		g_array_set_size(mt->hits, m->n_rules);
 	}
-	memset(mt->stop_hits, 0, sizeof mt->stop_hits);
 	if (mt->greeting_cap < n_tokens + 1) {
 		mt->greeting_cap = n_tokens + 1;
 		mt->greeting_tok = g_realloc(mt->greeting_tok, mt->greeting_cap);
 	}
 	memset(mt->greeting_tok, 0, n_tokens + 1);
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		mt->question_start[l] = -1;
+	g_array_set_size(mt->question_start, m->n_langs);
+	for (guint l = 0; l < m->n_langs; l++)
+		g_array_index(mt->question_start, int, l) = -1;
 }
 
 void
@@ -658,16 +654,9 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 	m->tok_off = reserve(m->tok_off, n, &m->off_cap, sizeof *m->tok_off);
 	for (guint i = 0; i < n; i++) {
 		const EtqToken *tok = etq_text_token(text, i);
-		guint from = m->tok_off[i] = m->n_syms_run;
-		if (tok->link)
-			continue;
-		token_symbols(m, etq_token_norm(text, tok), tok->norm_len);
-		/* the word itself comes first, if known: prefixes and stems are never stopwords */
-		if (m->n_syms_run > from) {
-			guint8 langs = g_array_index(m->stop_langs, guint8, m->tok_syms[from]);
-			for (int l = 0; langs; l++, langs >>= 1)
-				mt->stop_hits[l] += langs & 1;
-		}
+		m->tok_off[i] = m->n_syms_run;
+		if (!tok->link)
+			token_symbols(m, etq_token_norm(text, tok), tok->norm_len);
 	}
 	m->tok_off[n] = m->n_syms_run;
 	Run r = { m, text, n, 0 };

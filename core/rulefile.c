@@ -62,11 +62,11 @@ expand_profile_list(EtqLoad *c, const char *name)
 	EtqRule *holder = NULL;
 	/* A rule of any language reads every profile's list, each phrase once. */
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
-		if (c->lang != ETQ_LANG_ANY && c->lang != l)
+	for (guint l = 0; l < c->rules->profiles->len; l++) {
+		if (c->lang != ETQ_LANG_ANY && c->lang != (int)l)
 			continue;
-		EtqProfile *prof = c->rules->profiles[l];
-		GPtrArray *list = prof ? g_hash_table_lookup(prof->lists, name) : NULL;
+		EtqProfile *prof = g_ptr_array_index(c->rules->profiles, l);
+		GPtrArray *list = g_hash_table_lookup(prof->lists, name);
 		if (list && !holder)
 			holder = holder_new(list->len);
 		for (guint i = 0; list && i < list->len; i++)
@@ -570,7 +570,7 @@ parse_rule(EtqLoad *c, const cJSON *j)
 	rule->path = g_strndup(c->at->str, c->at->len);
 	gboolean ok = parse_names(c, j, rule);
 	if (rule->id)
-		rule->key = g_strdup_printf("%s %s", rule->id, c->lang == ETQ_LANG_ANY ? "*" : etq_lang_codes[c->lang]);
+		rule->key = g_strdup_printf("%s %s", rule->id, etq_lang_code(c->rules, c->lang));
 	ok = ok && parse_choice(c, j, "dir", dirs, dir_v, DIR_OUT, &rule->dirs)
 	        && parse_choice(c, j, "chat", chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
 	ok = ok && parse_detector(c, j, rule);
@@ -623,9 +623,15 @@ gboolean
 etq_parse_rules(EtqLoad *c, const cJSON *root, EtqRuleSet *set, GHashTable *ids)
 {
 	const cJSON *lang = cJSON_GetObjectItemCaseSensitive(root, "language");
-	c->lang = cJSON_IsString(lang) ? etq_lang_index(lang->valuestring) : -2;
-	if (c->lang == -2) {
-		etq_fail(c, "language", "\"language\" must be en, de, it, nb or *");
+	if (!cJSON_IsString(lang)) {
+		etq_fail(c, "language", "\"language\" must be the code of a language profile "
+		         "(rules/languages/CODE.json) or *");
+		return FALSE;
+	}
+	c->lang = etq_lang_index(c->rules, lang->valuestring);
+	if (c->lang == ETQ_LANG_UND) {
+		etq_fail(c, "language", "no language profile \"%s\": \"language\" must be the code of "
+		         "one (rules/languages/%s.json) or *", lang->valuestring, lang->valuestring);
 		return FALSE;
 	}
 	c->lists = cJSON_GetObjectItemCaseSensitive(root, "lists");

@@ -7,17 +7,25 @@
 #include <string.h>
 #include "load.h"
 
-const char *const etq_lang_codes[ETQ_N_LANGS + 1] = { "en", "de", "it", "nb", "und" };
-
 int
-etq_lang_index(const char *code)
+etq_lang_index(const EtqRules *rules, const char *code)
 {
 	if (g_strcmp0(code, "*") == 0)
 		return ETQ_LANG_ANY;
-	for (int i = 0; i < ETQ_N_LANGS; i++)
-		if (g_strcmp0(code, etq_lang_codes[i]) == 0)
+	for (guint i = 0; i < rules->profiles->len; i++)
+		if (g_strcmp0(code, ((EtqProfile *)g_ptr_array_index(rules->profiles, i))->code) == 0)
 			return i;
-	return -2;
+	return ETQ_LANG_UND;
+}
+
+const char *
+etq_lang_code(const EtqRules *rules, int lang)
+{
+	if (lang == ETQ_LANG_ANY)
+		return "*";
+	if (lang < 0 || (guint)lang >= rules->profiles->len)
+		return "und";
+	return ((EtqProfile *)g_ptr_array_index(rules->profiles, lang))->code;
 }
 
 /* ---- localised texts ---- */
@@ -92,21 +100,24 @@ parse_set_header(EtqLoad *c, const cJSON *root, const char *path)
 	return set;
 }
 
+/* The codes of the languages the set has rules for, in profile order. */
 static void
-set_languages(EtqRuleSet *set)
+set_languages(const EtqRules *rules, EtqRuleSet *set)
 {
-	gboolean seen[ETQ_N_LANGS] = { FALSE };
+	gboolean *seen = g_new0(gboolean, rules->profiles->len);
 	for (guint i = 0; i < set->rules->len; i++) {
 		int l = ((EtqRule *)g_ptr_array_index(set->rules, i))->lang;
 		if (l >= 0)
 			seen[l] = TRUE;
 	}
 	GPtrArray *langs = g_ptr_array_new();
-	for (int l = 0; l < ETQ_N_LANGS; l++)
+	for (guint l = 0; l < rules->profiles->len; l++)
 		if (seen[l])
-			g_ptr_array_add(langs, g_strdup(etq_lang_codes[l]));
+			g_ptr_array_add(langs, g_strdup(etq_lang_code(rules, l)));
 	g_ptr_array_add(langs, NULL);
+	g_strfreev(set->languages);
 	set->languages = (char **)g_ptr_array_free(langs, FALSE);
+	g_free(seen);
 }
 
 static void
@@ -123,7 +134,7 @@ install_set(EtqRules *rules, EtqRuleSet *set)
 	}
 	g_ptr_array_add(rules->sets, set);
 done:
-	set_languages(set);
+	set_languages(rules, set);
 	etq_matcher_free(rules->matcher);
 	rules->matcher = NULL;
 }
@@ -245,6 +256,7 @@ etq_rules_new(void)
 {
 	EtqRules *r = g_new0(EtqRules, 1);
 	r->sets = g_ptr_array_new_with_free_func(set_free);
+	r->profiles = g_ptr_array_new_with_free_func((GDestroyNotify)etq_profile_free);
 	return r;
 }
 
@@ -254,9 +266,9 @@ etq_rules_free(EtqRules *rules)
 	if (!rules)
 		return;
 	g_ptr_array_unref(rules->sets);
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		etq_profile_free(rules->profiles[l]);
+	g_ptr_array_unref(rules->profiles);
 	etq_matcher_free(rules->matcher);
+	etq_langid_free(rules->langid);
 	if (rules->all_rules) {
 		g_ptr_array_unref(rules->all_rules);
 		g_ptr_array_unref(rules->scan_rules);
@@ -335,6 +347,8 @@ etq_rules_prepare(EtqRules *rules)
 	if (rules->slot_words)
 		g_hash_table_destroy(rules->slot_words);
 	rules->slot_words = etq_slot_words_new(rules);
+	etq_langid_free(rules->langid);
+	rules->langid = etq_langid_build(rules);
 }
 
 guint

@@ -40,10 +40,8 @@ GHashTable *
 etq_slot_words_new(const EtqRules *rules)
 {
 	GHashTable *words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
-		const EtqProfile *p = rules->profiles[l];
-		if (!p)
-			continue;
+	for (guint l = 0; l < rules->profiles->len; l++) {
+		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
 		add_slot_words(words, g_hash_table_lookup(p->lists, "slot"), SLOT_NOUN);
 		add_slot_words(words, g_hash_table_lookup(p->lists, "slot_modifier"), SLOT_MODIFIER);
 		add_slot_words(words, g_hash_table_lookup(p->lists, "slot_bare"), SLOT_BARE | SLOT_NOUN);

@@ -21,6 +21,7 @@ typedef struct {
 	char *asker;
 	GList *pending;         /* link in EtqState.pending */
 	GHashTable *streaks;    /* peer -> messages in a row without a reply */
+	int lang;               /* of its last message in a known language, or ETQ_LANG_UND */
 } Conv;
 
 typedef struct {
@@ -127,6 +128,7 @@ conv_get(EtqState *st, const char *name, gboolean create)
 	c = g_new0(Conv, 1);
 	c->name = g_strdup(name);
 	c->deadline = -1;
+	c->lang = ETQ_LANG_UND;
 	g_queue_push_head(&st->lru, c);
 	c->lru = st->lru.head;
 	g_hash_table_insert(st->convs, c->name, c);
@@ -343,6 +345,8 @@ record(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 {
 	const char *name = conv_name(ev);
 	Conv *c = conv_get(st, name, TRUE);
+	if (lang != ETQ_LANG_UND)
+		c->lang = lang;
 	if (ev->dir == ETQ_DIR_OUT) {
 		c->saw_out = TRUE;
 		cancel_deadline(st, c);
@@ -426,19 +430,23 @@ check_message(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 	check_cross_post(st, ev, name, FALSE, out);
 }
 
-/* Takes in the next message, read into s (the state's scratch or a reading's). */
+/* Takes in the next message, read into s (the state's scratch or a
+ * reading's); returns its language, the conversation's when the text
+ * alone does not tell (a short "ok", "haha"). */
 static int
-take(EtqState *st, EtqScratch *s, int lang)
+take(EtqState *st, const EtqEvent *ev, EtqScratch *s)
 {
 	st->s = s;
 	st->serial++;
-	return lang;
+	Conv *c = conv_get(st, conv_name(ev), FALSE);
+	return etq_langid_decide(st->rules, (const guint *)s->lang_scores->data, c ? c->lang : ETQ_LANG_UND);
 }
 
 static int
 analyse(EtqState *st, const EtqEvent *ev)
 {
-	return take(st, &st->scratch, etq_analyse(st->rules, &st->scratch, ev));
+	etq_analyse(st->rules, &st->scratch, ev);
+	return take(st, ev, &st->scratch);
 }
 
 GPtrArray *
@@ -447,7 +455,7 @@ etq_state_check(EtqState *st, const EtqEvent *ev, const char **lang)
 	GPtrArray *out = findings_new();
 	int l = analyse(st, ev);
 	if (lang)
-		*lang = etq_lang_codes[l];
+		*lang = etq_lang_code(st->rules, l);
 	gint64 saved = st->now;
 	advance(st, ev->t);
 	check_message(st, ev, l, out);
@@ -472,7 +480,7 @@ feed(EtqState *st, const EtqEvent *ev, int l, const char **lang)
 	advance(st, ev->t);
 	fire_due(st, st->now, out);
 	if (lang)
-		*lang = etq_lang_codes[l];
+		*lang = etq_lang_code(st->rules, l);
 	check_message(st, ev, l, out);
 	record(st, ev, l, out);
 	return out;
@@ -489,7 +497,6 @@ etq_state_feed(EtqState *st, const EtqEvent *ev, const char **lang)
 struct EtqReading {
 	EtqRules *rules;
 	EtqScratch scratch;
-	int lang;
 };
 
 EtqReading *
@@ -515,7 +522,7 @@ void
 etq_read(EtqReading *r, const char *text)
 {
 	EtqEvent ev = { .text = text };
-	r->lang = etq_analyse(r->rules, &r->scratch, &ev);
+	etq_analyse(r->rules, &r->scratch, &ev);
 }
 
 GPtrArray *
@@ -523,7 +530,7 @@ etq_state_feed_read(EtqState *st, const EtqEvent *ev, EtqReading *r, const char 
 {
 	if (r->rules != st->rules || r->scratch.text.text != ev->text || !ev->text)
 		return etq_state_feed(st, ev, lang);
-	return feed(st, ev, take(st, &r->scratch, r->lang), lang);
+	return feed(st, ev, take(st, ev, &r->scratch), lang);
 }
 
 GPtrArray *

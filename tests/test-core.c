@@ -76,9 +76,10 @@ test_load_sets(Fixture *f, gconstpointer d)
 	g_assert_nonnull(basic);
 	g_assert_cmpuint(etq_rule_set_n_rules(basic), ==, 7);
 	g_assert_cmpstr(etq_rule_set_description(basic), ==, "Test rules for the core");
+	/* in the order the profiles loaded: by file name */
 	const char *const *langs = etq_rule_set_languages(basic);
-	g_assert_cmpstr(langs[0], ==, "en");
-	g_assert_cmpstr(langs[1], ==, "de");
+	g_assert_cmpstr(langs[0], ==, "de");
+	g_assert_cmpstr(langs[1], ==, "en");
 	g_assert_null(langs[2]);
 	g_assert_false(etq_rules_set_enabled(f->rules, "nope", FALSE));
 	g_assert_cmpuint(etq_rules_self_test(f->rules, NULL), ==, 0);
@@ -416,6 +417,105 @@ test_bounded_pattern(void)
 	remove_folder(dir, "slow.json");
 }
 
+/* A language is data: a profile and rule files make a fifth language,
+ * and a rule file in a language without a profile is an error. */
+static void
+test_new_language(void)
+{
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
+	char *langs = g_build_filename(dir, "languages", NULL);
+	char *set = g_build_filename(dir, "salut", NULL);
+	const char *files[][2] = {
+		{ "languages/fr.json",
+		  "{\"language\": \"fr\", \"name\": \"Français\", \"letters\": \"éèçà\",\n"
+		  " \"stopwords\": [\"je\", \"ne\", \"pas\", \"et\", \"toi\", \"est\"],\n"
+		  " \"langid\": {\"words\": {\"salut\": 2}, \"endings\": {\"eux\": 2}, \"beginnings\": {\"qu'\": 2},\n"
+		  "            \"inside\": {\"eau\": 1}},\n"
+		  " \"lists\": {\"request\": [\"peux-tu\"], \"offer\": [\"je peux aider\"],\n"
+		  "            \"question\": [\"est-ce que\"], \"greeting\": [\"salut\", \"coucou\"]}}\n" },
+		{ "salut/set.json", "{\"name\": \"salut\", \"description\": \"x\"}\n" },
+		{ "salut/fr.json",
+		  "{\"language\": \"fr\", \"rules\": [\n"
+		  "{\"id\": \"salut.only\", \"category\": \"bare-greeting\", \"severity\": \"warn\", \"chat\": \"im\",\n"
+		  " \"match\": [\"@greeting\"], \"when\": {\"only\": true}, \"message\": \"m\",\n"
+		  " \"examples\": [\"salut !\"], \"counterexamples\": [\"salut, tu viens ce soir ?\"]}]}\n" },
+		{ "salut/zz.json", "{\"language\": \"zz\",\n \"rules\": []}\n" },
+	};
+	g_assert_cmpint(g_mkdir(langs, 0700), ==, 0);
+	g_assert_cmpint(g_mkdir(set, 0700), ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+		char *path = g_build_filename(dir, files[i][0], NULL);
+		g_assert_true(g_file_set_contents(path, files[i][1], -1, NULL));
+		g_free(path);
+	}
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	g_assert_cmpuint(etq_rules_load_dir(rules, FIXTURES, errors), ==, 2);
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, errors), ==, 1);
+	g_assert_cmpuint(errors->len, ==, 1);
+	char *want = g_strdup_printf("%s/salut/zz.json:1: no language profile \"zz\"", dir);
+	g_assert_true(g_str_has_prefix(g_ptr_array_index(errors, 0), want));
+	g_free(want);
+	const char *const *codes = etq_rule_set_languages(etq_rules_find_set(rules, "salut"));
+	g_assert_cmpstr(codes[0], ==, "fr");
+	g_assert_null(codes[1]);
+	/* each kind of sign tells French on its own; the older languages keep theirs */
+	g_assert_cmpstr(etq_rules_language(rules, "je ne sais pas, et toi ?"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "Salut"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "voilà"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "heureux"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "qu'importe"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "Ich weiß es nicht, und du?"), ==, "de");
+	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("salut !", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	const char *lang = NULL;
+	GPtrArray *found = etq_state_feed(st, &ev, &lang);
+	g_assert_cmpstr(lang, ==, "fr");
+	g_assert_cmpuint(found->len, ==, 1);
+	g_assert_cmpstr(((EtqFinding *)g_ptr_array_index(found, 0))->rule, ==, "salut.only");
+	g_ptr_array_unref(found);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	g_ptr_array_unref(errors);
+	for (guint i = G_N_ELEMENTS(files); i > 0; i--) {
+		char *path = g_build_filename(dir, files[i - 1][0], NULL);
+		g_unlink(path);
+		g_free(path);
+	}
+	g_rmdir(langs);
+	g_rmdir(set);
+	g_rmdir(dir);
+	g_free(langs);
+	g_free(set);
+	g_free(dir);
+}
+
+/* A line too short to tell its language takes the conversation's. */
+static void
+test_conversation_language(Fixture *f, gconstpointer d)
+{
+	(void)d;
+	const char *lang = NULL;
+	EtqEvent ev = msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 0);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "und");
+	ev = msg("ich weiß es nicht", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 1);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "de");
+	ev = msg("haha", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 2);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "de");
+	/* another conversation has its own */
+	ev = msg("haha", ETQ_DIR_OUT, ETQ_CHAT_IM, "kim", 3);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "und");
+	/* what the text tells wins over the conversation's language */
+	ev = msg("what is it, could you tell me?", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 4);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "en");
+}
+
 /* A broken override (every file of it broken) keeps the working set. */
 static void
 test_broken_override(void)
@@ -662,12 +762,12 @@ test_over_engagement(Fixture *f, gconstpointer d)
 {
 	(void)d;
 	for (int i = 1; i <= 5; i++)
-		assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", i), "");
-	assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 6), "over-engagement");
-	assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 7), "");
+		assert_feed(f, msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", i), "");
+	assert_feed(f, msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 6), "over-engagement");
+	assert_feed(f, msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "fan", 7), "");
 	/* a lively two-way chat never fires */
 	for (int i = 0; i < 20; i++) {
-		assert_feed(f, msg("ok", ETQ_DIR_IN, ETQ_CHAT_IM, "friend", 10 + i), "");
+		assert_feed(f, msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "friend", 10 + i), "");
 		if (i % 3 == 2)
 			assert_feed(f, msg("sure", ETQ_DIR_OUT, ETQ_CHAT_IM, "friend", 10 + i), "");
 	}
@@ -955,6 +1055,7 @@ test_v2_duplicates(void)
 	           " \"match\": [\"salary\"], \"message\": \"m\", \"examples\": [\"salary\"], \"counterexamples\": [\"c\"]}]}\n");
 	EtqRules *rules = etq_rules_new();
 	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+	etq_rules_load_dir(rules, FIXTURES, errors); /* the profile of "en" */
 	etq_rules_load_dir(rules, dir, errors);
 	g_assert_cmpuint(errors->len, ==, 1);
 	g_assert_true(g_str_has_suffix(g_ptr_array_index(errors, 0), "x.json:5: rule id \"x.one\" is used twice in one language"));
@@ -967,6 +1068,7 @@ test_v2_duplicates(void)
 	           " \"match\": [\"@asks\", \"Review  my CV\"], \"message\": \"m\", \"examples\": [\"review my cv\"], \"counterexamples\": [\"c\"]}]}\n");
 	rules = etq_rules_new();
 	g_ptr_array_set_size(errors, 0);
+	etq_rules_load_dir(rules, FIXTURES, errors);
 	g_assert_cmpuint(etq_rules_load_dir(rules, dir, errors), ==, 1);
 	g_assert_cmpuint(etq_rules_self_test(rules, errors), ==, 1);
 	g_assert_true(g_str_has_suffix(g_ptr_array_index(errors, 0),
@@ -994,11 +1096,13 @@ main(int argc, char **argv)
 	g_test_add_func("/core/phrase/prefixes", test_phrase_prefixes);
 	g_test_add_func("/core/phrase/errors", test_phrase_errors);
 	g_test_add_func("/core/phrase/unknown-stemmer", test_unknown_stemmer);
+	g_test_add_func("/core/load/new-language", test_new_language);
 	T("text/cold-ask", test_cold_ask);
 	T("text/span-and-prefix", test_span_and_prefix);
 	T("text/public-ask", test_public_ask);
 	T("text/bare-greeting", test_bare_greeting);
 	T("text/direction-and-language", test_direction_and_language);
+	T("state/conversation-language", test_conversation_language);
 	T("text/placeholders-and-custom", test_placeholders_and_custom);
 	T("text/toggle-set", test_toggle_set);
 	T("state/check-does-not-record", test_check_does_not_record);

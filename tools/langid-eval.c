@@ -1,4 +1,5 @@
-/* langid-eval.c — how well do we tell en, de, it and nb apart in short lines?
+/* langid-eval.c — how well do we tell the languages of rules/languages apart
+ * in short lines?
  *
  * Reads files of labelled lines (one message a line; the label is the last
  * dot-separated part of the name before ".txt", as in everyday.de.txt, or
@@ -6,9 +7,9 @@
  *
  *   ours      etq_rules_language() with the rules of --rules (default rules/)
  *   textcat   libexttextcat with every fingerprint it ships (fpdb.conf), its
- *             tag mapped to en/de/it/nb; any other language counts as und
- *   textcat4  libexttextcat with only the en, de, it and nb fingerprints,
- *             the same four choices our scorer has
+ *             tag mapped to our languages' codes; any other counts as und
+ *   textcat4  libexttextcat with only the fingerprints of our languages,
+ *             the same choices our scorer has
  *
  * It prints, per scorer and file, the share correct, the share "und" and the
  * share wrong, overall and by length (<=20, 21-50, >50 characters).
@@ -38,17 +39,38 @@
 #define EXTTEXTCAT_DATA "/usr/share/libexttextcat"
 #endif
 
-/* OTHER: libexttextcat named a language other than our four; it counts
- * as "und" (neither right nor a wrong one of ours), but is listed apart. */
-static const char *const langs[] = { "en", "de", "it", "nb", "und", "other" };
-enum { N_LANGS = 4, UND = 4, OTHER = 5, N_GUESSES = 6 };
+/* The codes of our languages (the profiles loaded), then "und" and
+ * "other": libexttextcat named a language that is not ours; it counts as
+ * "und" (neither right nor a wrong one of ours), but is listed apart. */
+static GPtrArray *langs;
+static int N_LANGS, UND, OTHER, N_GUESSES;
+#define LANG(i) ((const char *)g_ptr_array_index(langs, (i)))
 enum { BUCKET_SHORT, BUCKET_MID, BUCKET_LONG, N_BUCKETS };
+/* Besides the length buckets and all lines: the lines of 1 to 3 words. */
+enum { ALL = N_BUCKETS, FEW_WORDS, N_COUNTS };
 static const char *const bucket_names[N_BUCKETS] = { "<=20", "21-50", ">50" };
 
 typedef struct {
 	guint n, correct, und;
-	guint guessed[N_GUESSES];
+	guint *guessed;      /* N_GUESSES */
 } Count;
+
+static Count *
+counts_new(gsize k)
+{
+	Count *c = g_new0(Count, k);
+	for (gsize i = 0; i < k; i++)
+		c[i].guessed = g_new0(guint, N_GUESSES);
+	return c;
+}
+
+static void
+counts_free(Count *c, gsize k)
+{
+	for (gsize i = 0; i < k; i++)
+		g_free(c[i].guessed);
+	g_free(c);
+}
 
 typedef struct {
 	char *path, *name;
@@ -68,7 +90,7 @@ static int
 lang_index(const char *code)
 {
 	for (int i = 0; i <= N_LANGS; i++)
-		if (strcmp(code, langs[i]) == 0)
+		if (strcmp(code, LANG(i)) == 0)
 			return i;
 	return -1;
 }
@@ -82,6 +104,17 @@ bucket_of(const char *line)
 	return n <= 20 ? BUCKET_SHORT : n <= 50 ? BUCKET_MID : BUCKET_LONG;
 }
 
+static gboolean
+few_words(const char *line)
+{
+	char **words = g_strsplit_set(line, " \t", -1);
+	guint n = 0;
+	for (char **w = words; *w; w++)
+		n += **w != '\0';
+	g_strfreev(words);
+	return n <= 3;
+}
+
 /* ---- our scorer ---- */
 
 static int
@@ -91,8 +124,9 @@ guess_ours(gpointer data, const char *line)
 	return l < 0 ? UND : l;
 }
 
-/* Mean ns that etq_langid takes per line, the text already scanned and
- * matched (which the checker does anyway): the cost of telling the language. */
+/* Mean ns that etq_langid_score and _decide take per line, the text
+ * already scanned (which the checker does anyway): the cost of telling the
+ * language. */
 static double
 time_langid(EtqRules *rules, GArray *inputs)
 {
@@ -108,8 +142,10 @@ time_langid(EtqRules *rules, GArray *inputs)
 			ev.text = in->lines[i];
 			etq_analyse(rules, &s, &ev);
 			gint64 t0 = g_get_monotonic_time();
-			for (int k = 0; k < 20; k++)
-				sink += etq_langid(rules, &s.text, &s.match);
+			for (int k = 0; k < 20; k++) {
+				etq_langid_score(rules, &s.text, (guint *)s.lang_scores->data);
+				sink += etq_langid_decide(rules, (guint *)s.lang_scores->data, ETQ_LANG_UND);
+			}
 			total += g_get_monotonic_time() - t0;
 		}
 	}
@@ -130,7 +166,7 @@ guess_textcat(gpointer data, const char *line)
 		return UND; /* UNKNOWN or SHORT */
 	gsize n = strcspn(out + 1, "-]");
 	for (int l = 0; l < N_LANGS; l++)
-		if (strlen(langs[l]) == n && strncmp(out + 1, langs[l], n) == 0)
+		if (strlen(LANG(l)) == n && strncmp(out + 1, LANG(l), n) == 0)
 			return l;
 	return OTHER;
 }
@@ -144,7 +180,7 @@ textcat_open(const char *dir, gboolean only_ours)
 	if (!only_ours) {
 		h = special_textcat_Init(conf, prefix);
 	} else {
-		/* The shipped conf, narrowed to our four languages. */
+		/* The shipped conf, narrowed to our languages. */
 		char *text = NULL, *tmp = NULL;
 		GString *mine = g_string_new(NULL);
 		int fd = -1;
@@ -152,7 +188,7 @@ textcat_open(const char *dir, gboolean only_ours)
 			char **lines = g_strsplit(text, "\n", -1);
 			for (char **l = lines; *l; l++)
 				for (int i = 0; i < N_LANGS; i++)
-					if (g_str_has_prefix(*l, langs[i]) && (*l)[strlen(langs[i])] == '.')
+					if (g_str_has_prefix(*l, LANG(i)) && (*l)[strlen(LANG(i))] == '.')
 						g_string_append_printf(mine, "%s\n", *l);
 			g_strfreev(lines);
 			fd = g_file_open_tmp("langid-eval-XXXXXX.conf", &tmp, NULL);
@@ -197,8 +233,8 @@ read_input(const char *arg, Input *in)
 	in->name = base;
 	in->lang = lang_index(label);
 	if (in->lang < 0 || in->lang == UND) {
-		fprintf(stderr, "langid-eval: %s: no label en, de, it or nb (name it x.LANG.txt or pass FILE=LANG)\n",
-		        in->path);
+		fprintf(stderr, "langid-eval: %s: no label that is a language of the rules "
+		        "(name it x.LANG.txt or pass FILE=LANG)\n", in->path);
 		g_free(label);
 		return FALSE;
 	}
@@ -249,15 +285,17 @@ print_row(const char *scorer, const char *name, const Count *all, const Count *b
 	printf("%-9s %-14s %5u  %5.3f  %5.3f  %5.3f ", scorer, name, all->n,
 	       share(all->correct, all->n), share(all->und, all->n),
 	       share(all->n - all->correct - all->und, all->n));
-	for (int k = 0; k < N_BUCKETS; k++)
-		if (b[k].n)
+	for (int k = 0; k < N_COUNTS; k++)
+		if (k == ALL)
+			continue;
+		else if (b[k].n)
 			printf("  %5.3f (%4u)", share(b[k].correct, b[k].n), b[k].n);
 		else
 			printf("      -       ");
 	printf("   ");
 	for (int l = 0; l < N_GUESSES; l++)
 		if (l != OTHER || all->guessed[l])
-			printf(" %s:%u", langs[l], all->guessed[l]);
+			printf(" %s:%u", LANG(l), all->guessed[l]);
 	printf("\n");
 }
 
@@ -278,6 +316,7 @@ main(int argc, char **argv)
 	double tap_min = -1, max_wrong = 0.02;
 	gboolean use_textcat = TRUE;
 	GArray *inputs = g_array_new(FALSE, TRUE, sizeof(Input));
+	GPtrArray *files = g_ptr_array_new();
 
 	setlocale(LC_ALL, "");
 	for (int i = 1; i < argc; i++) {
@@ -296,14 +335,10 @@ main(int argc, char **argv)
 			use_textcat = FALSE;
 		else if (a[0] == '-')
 			usage();
-		else {
-			Input in = { 0 };
-			if (!read_input(a, &in))
-				return 2;
-			g_array_append_val(inputs, in);
-		}
+		else
+			g_ptr_array_add(files, (gpointer)a);
 	}
-	if (inputs->len == 0)
+	if (files->len == 0)
 		usage();
 	if (rule_dirs->len == 0)
 		g_ptr_array_add(rule_dirs, "rules");
@@ -314,6 +349,20 @@ main(int argc, char **argv)
 		etq_rules_load_dir(rules, g_ptr_array_index(rule_dirs, i), errs);
 	for (guint i = 0; i < errs->len; i++)
 		fprintf(stderr, "langid-eval: %s\n", (char *)g_ptr_array_index(errs, i));
+	langs = g_ptr_array_new();
+	for (guint l = 0; l < rules->profiles->len; l++)
+		g_ptr_array_add(langs, (gpointer)etq_lang_code(rules, l));
+	N_LANGS = langs->len;
+	g_ptr_array_add(langs, "und");
+	g_ptr_array_add(langs, "other");
+	UND = N_LANGS, OTHER = N_LANGS + 1, N_GUESSES = N_LANGS + 2;
+	for (guint i = 0; i < files->len; i++) {
+		Input in = { 0 };
+		if (!read_input(g_ptr_array_index(files, i), &in))
+			return 2;
+		g_array_append_val(inputs, in);
+	}
+	g_ptr_array_free(files, TRUE);
 
 	Scorer scorers[3];
 	guint n_scorers = 0;
@@ -334,15 +383,16 @@ main(int argc, char **argv)
 #endif
 
 	/* count[scorer][input][bucket], bucket N_BUCKETS = all lengths */
-	Count (*count)[N_BUCKETS + 1] = g_malloc0(sizeof(Count[N_BUCKETS + 1]) * n_scorers * inputs->len);
-	Count total[3][N_BUCKETS + 1];
-	memset(total, 0, sizeof total);
+	gsize n_counts = N_COUNTS * n_scorers * inputs->len;
+	Count *count = counts_new(n_counts), *total = counts_new(N_COUNTS * n_scorers);
+#define COUNT(s, f) (&count[((s) * inputs->len + (f)) * N_COUNTS])
+#define TOTAL(s) (&total[(s) * N_COUNTS])
 	for (guint s = 0; s < n_scorers; s++) {
 		GTimer *timer = g_timer_new();
 		g_timer_stop(timer);
 		for (guint f = 0; f < inputs->len; f++) {
 			const Input *in = &g_array_index(inputs, Input, f);
-			Count *c = count[s * inputs->len + f];
+			Count *c = COUNT(s, f);
 			for (guint i = 0; i < in->n_lines; i++) {
 				const char *line = in->lines[i];
 				int b = bucket_of(line);
@@ -350,11 +400,15 @@ main(int argc, char **argv)
 				int g = scorers[s].guess(scorers[s].data, line);
 				g_timer_stop(timer);
 				add(&c[b], in->lang, g);
-				add(&c[N_BUCKETS], in->lang, g);
-				add(&total[s][b], in->lang, g);
-				add(&total[s][N_BUCKETS], in->lang, g);
+				add(&c[ALL], in->lang, g);
+				add(&TOTAL(s)[b], in->lang, g);
+				add(&TOTAL(s)[ALL], in->lang, g);
+				if (few_words(line)) {
+					add(&c[FEW_WORDS], in->lang, g);
+					add(&TOTAL(s)[FEW_WORDS], in->lang, g);
+				}
 				if (g != in->lang && errors_of && strcmp(errors_of, scorers[s].name) == 0)
-					printf("%s\t%s\t%s\t%s\n", in->name, langs[in->lang], langs[g], line);
+					printf("%s\t%s\t%s\t%s\n", in->name, LANG(in->lang), LANG(g), line);
 			}
 		}
 		scorers[s].seconds = g_timer_elapsed(timer, NULL);
@@ -365,16 +419,16 @@ main(int argc, char **argv)
 		guint t = 0;
 		for (guint f = 0; f < inputs->len; f++) {
 			const Input *in = &g_array_index(inputs, Input, f);
-			const Count *c = &count[f][N_BUCKETS];
+			const Count *c = &COUNT(0, f)[ALL];
 			double acc = share(c->correct, c->n);
 			gboolean ok = c->n > 0 && acc >= tap_min;
 			printf("%sok %u langid accuracy %s %.3f %s %.2f (%s, %u lines, und %.3f)\n",
-			       ok ? "" : "not ", ++t, langs[in->lang], acc, ok ? "≥" : "<", tap_min,
+			       ok ? "" : "not ", ++t, LANG(in->lang), acc, ok ? "≥" : "<", tap_min,
 			       in->name, c->n, share(c->und, c->n));
 		}
 		/* A line in the wrong language escapes its own rules and meets
 		 * another language's: much worse than "und", which meets all. */
-		const Count *all = &total[0][N_BUCKETS];
+		const Count *all = &TOTAL(0)[ALL];
 		double wrong = share(all->n - all->correct - all->und, all->n);
 		printf("%sok %u langid wrong language %.3f %s %.2f (all files, %u lines)\n",
 		       wrong <= max_wrong ? "" : "not ", ++t, wrong, wrong <= max_wrong ? "≤" : ">",
@@ -383,38 +437,41 @@ main(int argc, char **argv)
 			GString *m = g_string_new(NULL);
 			g_string_append_printf(m, "# measure langid %s:", scorers[s].name);
 			for (guint f = 0; f < inputs->len; f++) {
-				const Count *c = &count[s * inputs->len + f][N_BUCKETS];
+				const Count *c = &COUNT(s, f)[ALL];
 				g_string_append_printf(m, " %s %.3f", g_array_index(inputs, Input, f).name,
 				                       share(c->correct, c->n));
 			}
-			const Count *tt = total[s];
-			g_string_append_printf(m, "; all %.3f, und %.3f, wrong %.3f; <=20 %.3f, 21-50 %.3f, >50 %.3f",
-			                       share(tt[N_BUCKETS].correct, tt[N_BUCKETS].n),
-			                       share(tt[N_BUCKETS].und, tt[N_BUCKETS].n),
-			                       share(tt[N_BUCKETS].n - tt[N_BUCKETS].correct - tt[N_BUCKETS].und,
-			                             tt[N_BUCKETS].n),
+			const Count *tt = TOTAL(s);
+			g_string_append_printf(m, "; all %.3f, und %.3f, wrong %.3f; <=20 %.3f, 21-50 %.3f, >50 %.3f; "
+			                       "1-3 words %.3f (%u)",
+			                       share(tt[ALL].correct, tt[ALL].n),
+			                       share(tt[ALL].und, tt[ALL].n),
+			                       share(tt[ALL].n - tt[ALL].correct - tt[ALL].und,
+			                             tt[ALL].n),
 			                       share(tt[0].correct, tt[0].n), share(tt[1].correct, tt[1].n),
-			                       share(tt[2].correct, tt[2].n));
+			                       share(tt[2].correct, tt[2].n), share(tt[FEW_WORDS].correct, tt[FEW_WORDS].n),
+			                       tt[FEW_WORDS].n);
 			printf("%s\n", m->str);
 			g_string_free(m, TRUE);
 		}
 	} else {
-		printf("%-9s %-14s %5s  %5s  %5s  %5s   %-12s   %-12s   %-12s    guessed\n", "scorer",
+		printf("%-9s %-14s %5s  %5s  %5s  %5s   %-12s   %-12s   %-12s   %-12s    guessed\n", "scorer",
 		       "file", "lines", "right", "und", "wrong", bucket_names[0], bucket_names[1],
-		       bucket_names[2]);
+		       bucket_names[2], "1-3 words");
 		for (guint s = 0; s < n_scorers; s++) {
 			for (guint f = 0; f < inputs->len; f++) {
-				const Count *c = count[s * inputs->len + f];
-				print_row(scorers[s].name, g_array_index(inputs, Input, f).name, &c[N_BUCKETS], c);
+				const Count *c = COUNT(s, f);
+				print_row(scorers[s].name, g_array_index(inputs, Input, f).name, &c[ALL], c);
 			}
-			print_row(scorers[s].name, "ALL", &total[s][N_BUCKETS], total[s]);
+			print_row(scorers[s].name, "ALL", &TOTAL(s)[ALL], TOTAL(s));
 			printf("%-9s %.2f µs per line", scorers[s].name,
-			       total[s][N_BUCKETS].n ? 1e6 * scorers[s].seconds / total[s][N_BUCKETS].n : 0.0);
+			       TOTAL(s)[ALL].n ? 1e6 * scorers[s].seconds / TOTAL(s)[ALL].n : 0.0);
 			if (s == 0)
 				printf(" (scan, match and scorer; the scorer alone: %.0f ns)", time_langid(rules, inputs));
 			printf("\n\n");
 		}
-		printf("right/und/wrong: shares of lines; buckets: share right (lines) by length in characters.\n");
+		printf("right/und/wrong: shares of lines; buckets: share right (lines) by length in characters,\n"
+		       "and of the lines of 1 to 3 words.\n");
 	}
 
 	for (guint f = 0; f < inputs->len; f++) {
@@ -424,7 +481,9 @@ main(int argc, char **argv)
 		g_free(in->name);
 	}
 	g_array_free(inputs, TRUE);
-	g_free(count);
+	counts_free(count, n_counts);
+	counts_free(total, N_COUNTS * n_scorers);
+	g_ptr_array_free(langs, TRUE);
 #ifdef HAVE_EXTTEXTCAT
 	if (tc_all)
 		textcat_Done(tc_all);
