@@ -13,10 +13,12 @@
  * per word and language. That is what carries the short lines with no
  * stopword ("Tom sembra imbarazzato", "Gullprisen varierer daglig").
  *
- * The best language wins if it has at least two points and beats the
- * next. Otherwise the conversation's language (the prior) is taken when it
- * is among the best, and else the line is "und": only the rules for every
- * language apply to it, which is better than a wrong language's rules.
+ * The conversation's language (of its last message that told one) gets two
+ * points more: a short "ok", "ja" or "hallo" stays in it, while a line
+ * with more to say switches. The best language wins if it has at least two
+ * points and beats the next, or ties with the conversation's; otherwise the
+ * line is "und", and every language's rules apply to it: better than a
+ * wrong language, whose rules would replace the right ones.
  *
  * `make langid-eval` measures the scorer against libexttextcat;
  * tests/langid/run.sh holds it to labelled samples. */
@@ -27,6 +29,7 @@
 #define W_LETTER 2
 #define W_WORD_MAX 2   /* spelling points per word and language */
 #define MIN_SCORE 2    /* below this the line is "und" */
+#define W_PRIOR 2      /* for the conversation's language: "ok" or "ja" stays in it */
 #define MAX_WORDS 256  /* words looked up: a long message has stopwords enough */
 #define MAX_SPELT 64   /* words whose spelling is looked at */
 #define SPELT_BYTES 48 /* of a word, where letter groups are looked for */
@@ -62,7 +65,7 @@ add_sign(GArray *list, Sign sign)
 {
 	for (guint i = 0; i < list->len; i++) {
 		Sign *s = &g_array_index(list, Sign, i);
-		if (s->lang == sign.lang && s->len == sign.len && memcmp(s->text, sign.text, s->len) == 0) {
+		if (s->lang == sign.lang && s->len == sign.len && (!s->len || memcmp(s->text, sign.text, s->len) == 0)) {
 			s->points = MAX(s->points, sign.points);
 			s->stopword |= sign.stopword;
 			return;
@@ -283,6 +286,8 @@ void
 etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
 {
 	const EtqLangModel *m = rules->langid;
+	if (!m->n_langs)
+		return; /* no profile: no language */
 	memset(score, 0, m->n_langs * sizeof *score);
 	guint n = MIN(text->n_tokens, MAX_WORDS);
 	for (guint i = 0; i < n; i++) {
@@ -292,7 +297,7 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
 	}
 	if (!text->ascii)
 		letter_points(m, text, score);
-	guint *points = g_newa(guint, m->n_langs + 1);
+	guint *points = g_newa(guint, m->n_langs);
 	memset(points, 0, m->n_langs * sizeof *points);
 	n = MIN(text->n_tokens, MAX_SPELT);
 	for (guint i = 0; i < n; i++)
@@ -305,22 +310,25 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
 int
 etq_langid_decide(const EtqRules *rules, const guint *score, int prior)
 {
+	guint n = rules->langid->n_langs;
+	gboolean known_prior = prior >= 0 && (guint)prior < n;
 	int best = ETQ_LANG_UND;
 	guint best_score = 0, second = 0;
-	for (guint l = 0; l < rules->langid->n_langs; l++) {
-		if (score[l] > best_score) {
+	for (guint l = 0; l < n; l++) {
+		/* the conversation's language counts as one stopword more */
+		guint points = score[l] + ((int)l == prior ? W_PRIOR : 0);
+		if (points > best_score) {
 			second = best_score;
-			best_score = score[l];
+			best_score = points;
 			best = l;
-		} else if (score[l] > second) {
-			second = score[l];
+		} else if (points > second) {
+			second = points;
 		}
 	}
-	gboolean known_prior = prior >= 0 && (guint)prior < rules->langid->n_langs;
 	if (best_score >= MIN_SCORE && best_score > second)
 		return best;
-	/* Too little to tell, or a tie the conversation's language is in. */
-	if (known_prior && (best_score < MIN_SCORE || score[prior] == best_score))
+	/* a tie the conversation's language is in */
+	if (known_prior && score[prior] + W_PRIOR == best_score)
 		return prior;
 	return ETQ_LANG_UND;
 }

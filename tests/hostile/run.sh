@@ -441,7 +441,7 @@ u=$work/u/failing
 new_set "$u/failing" failing
 for rules in 500 1000; do
 	{
-		printf '{ "language": "en", "rules": ['
+		printf '{ "language": "*", "rules": ['
 		awk -v n=$rules 'BEGIN { for (i = 0; i < n; i++) printf "%s{\"id\":\"failing.r%d\",\"category\":\"generic\",\"severity\":\"hint\",\"match\":[\"zebra%d\"],\"message\":\"m\",\"examples\":[\"no\",\"no\",\"no\",\"no\",\"no\"],\"counterexamples\":[\"zebra%d\"]}", (i ? "," : ""), i, i, i }'
 		printf '] }\n'
 	} >"$u/failing/en.json"
