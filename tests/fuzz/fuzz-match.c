@@ -293,10 +293,10 @@ compare(EtqRules *rules, RefMatcher *ref, const char *const *regexes, const char
 		if (s.match.greeting_tok[t] != rm.greeting_tok[t])
 			same = FALSE, fprintf(stderr, "greeting at token %u: fast %d, reference %d\n", t,
 			                      s.match.greeting_tok[t], rm.greeting_tok[t]);
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if (s.match.question_start[l] != rm.question_start[l] || s.match.stop_hits[l] != rm.stop_hits[l])
-			same = FALSE, fprintf(stderr, "language %d: question at %d / %d, stopwords %u / %u\n", l,
-			                      s.match.question_start[l], rm.question_start[l], s.match.stop_hits[l], rm.stop_hits[l]);
+	for (guint l = 0; l < rules->profiles->len; l++)
+		if (g_array_index(s.match.question_start, int, l) != rm.question_start[l])
+			same = FALSE, fprintf(stderr, "language %u: question at %d / %d\n", l,
+			                      g_array_index(s.match.question_start, int, l), rm.question_start[l]);
 	GPtrArray *fast = g_ptr_array_new_with_free_func((GDestroyNotify)etq_finding_free);
 	EtqContext ctx = { .engaged = TRUE, .first = FALSE };
 	etq_check_text(rules, &s, lang, &ev, &ctx, "pat", fast);

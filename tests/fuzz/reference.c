@@ -9,7 +9,8 @@
 
 struct RefMatcher {
 	EtqRules *rules;
-	struct sb_stemmer *stemmers[ETQ_N_LANGS];
+	guint n_langs;
+	struct sb_stemmer **stemmers;    /* per language */
 	GHashTable *parsed; /* phrase text -> EtqSeq */
 };
 
@@ -18,9 +19,13 @@ ref_matcher_new(EtqRules *rules)
 {
 	RefMatcher *r = g_new0(RefMatcher, 1);
 	r->rules = rules;
-	for (int l = 0; l < ETQ_N_LANGS; l++)
-		if (rules->profiles[l] && rules->profiles[l]->stemmer)
-			r->stemmers[l] = sb_stemmer_new(rules->profiles[l]->stemmer, "UTF_8");
+	r->n_langs = rules->profiles->len;
+	r->stemmers = g_new0(struct sb_stemmer *, r->n_langs);
+	for (guint l = 0; l < r->n_langs; l++) {
+		const EtqProfile *prof = g_ptr_array_index(rules->profiles, l);
+		if (prof->stemmer)
+			r->stemmers[l] = sb_stemmer_new(prof->stemmer, "UTF_8");
+	}
 	r->parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)etq_phrase_free);
 	return r;
 }
@@ -28,9 +33,10 @@ ref_matcher_new(EtqRules *rules)
 void
 ref_matcher_free(RefMatcher *r)
 {
-	for (int l = 0; l < ETQ_N_LANGS; l++)
+	for (guint l = 0; l < r->n_langs; l++)
 		if (r->stemmers[l])
 			sb_stemmer_delete(r->stemmers[l]);
+	g_free(r->stemmers);
 	g_hash_table_destroy(r->parsed);
 	g_free(r);
 }
@@ -67,8 +73,8 @@ piece_fits(RefMatcher *r, const EtqPiece *p, const EtqText *text, guint t, int l
 		return strcmp(w, p->word) == 0;
 	if (p->kind == PIECE_PREFIX)
 		return g_str_has_prefix(w, p->word);
-	for (int l = 0; l < ETQ_N_LANGS; l++) { /* a stem: rules for any language take every stemmer */
-		if (!r->stemmers[l] || (lang != ETQ_LANG_ANY && lang != l))
+	for (guint l = 0; l < r->n_langs; l++) { /* a stem: rules for any language take every stemmer */
+		if (!r->stemmers[l] || (lang != ETQ_LANG_ANY && lang != (int)l))
 			continue;
 		char *want = stem_of(r, l, p->word), *got = stem_of(r, l, w);
 		/* documented: the word starts with the stem's first two bytes */
@@ -181,17 +187,10 @@ ref_match(RefMatcher *r, const EtqText *text, RefMatch *out)
 			}
 		}
 	}
-	for (int l = 0; l < ETQ_N_LANGS; l++) {
+	out->question_start = g_new(int, r->n_langs);
+	for (guint l = 0; l < r->n_langs; l++) {
 		out->question_start[l] = -1;
-		out->stop_hits[l] = 0;
-		const EtqProfile *prof = rules->profiles[l];
-		if (!prof)
-			continue;
-		for (guint t = 0; t < n; t++) {
-			const EtqToken *tok = etq_text_token(text, t);
-			for (guint k = 0; !tok->link && k < prof->stopwords->len; k++)
-				out->stop_hits[l] += strcmp(etq_token_norm(text, tok), g_ptr_array_index(prof->stopwords, k)) == 0;
-		}
+		const EtqProfile *prof = g_ptr_array_index(rules->profiles, l);
 		GPtrArray *greetings = g_hash_table_lookup(prof->lists, "greeting");
 		GPtrArray *questions = g_hash_table_lookup(prof->lists, "question");
 		for (guint start = 0; start < n; start++) {
@@ -212,6 +211,7 @@ ref_match_clear(RefMatch *m)
 {
 	g_free(m->hits);
 	g_free(m->greeting_tok);
+	g_free(m->question_start);
 }
 
 gsize

@@ -10,8 +10,7 @@
 typedef struct {
 	EtqRuleHit *hits;                /* per rule */
 	guint8 *greeting_tok;            /* per token */
-	int question_start[ETQ_N_LANGS];
-	guint stop_hits[ETQ_N_LANGS];
+	int *question_start;             /* per language */
 } RefMatch;
 
 typedef struct RefMatcher RefMatcher;
