@@ -16,9 +16,12 @@ CORE_LIBS   = $(shell pkg-config --libs $(CORE_PKGS)) -lstemmer
 DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
 
 # Debian packages: to build, to run the tests, to show the demo.
-BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libstemmer-dev libpurple-dev gettext
+BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libstemmer-dev libpurple-dev pidgin-dev \
+              gettext
 # llvm: llvm-symbolizer, so sanitizer reports name our source lines on a fresh machine
-TEST_DEPS  := ngircd valgrind llvm build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin
+# imagemagick: import, the real-Pidgin tests' screenshots
+TEST_DEPS  := ngircd valgrind llvm build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin \
+              imagemagick
 DEMO_DEPS  := finch
 
 CORE_SRC := $(wildcard core/*.c)
@@ -70,6 +73,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include plugin/plugin.mk
+-include pidgin/pidgin.mk
 -include mk/plugin-hardening.mk
 -include po/po.mk
 -include mk/install.mk

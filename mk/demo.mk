@@ -7,13 +7,14 @@
 #   DEMO_UI=pidgin|finch|headless make demo    to choose the client
 #
 # The demo's programs (tools/demo/) are built into build/tools/demo/; Pidgin
-# and Finch load a copy of the plugin built with the repository's rules/
+# and Finch load a copy of the plugin (Pidgin also its companion) built with the repository's rules/
 # compiled in (build/demo/), from the demo's own temporary config folder.
 
 DEMO_DIR := $(BUILD)/tools/demo
 DEMO_PEER := $(DEMO_DIR)/etiquette-peer
 DEMO_CLIENT := $(DEMO_DIR)/etiquette-client
 DEMO_PLUGIN := $(BUILD)/demo/purple-etiquette.so
+DEMO_COMPANION := $(BUILD)/demo/pidgin-etiquette.so
 
 # ngircd is the demo's server; Pidgin only when there is a display to show it
 # (or DEMO_UI=pidgin); the headless client needs neither Pidgin nor Finch.
@@ -39,7 +40,10 @@ demo: demo-deps
 demo-deps: deps
 	@sh mk/deps.sh $(DEMO_ALL_DEPS)
 
-demo-build: all $(DEMO_PEER) $(DEMO_CLIENT) $(DEMO_PLUGIN)
+# Pidgin's companion only when Pidgin will show the demo (as for its deps above)
+DEMO_PIDGIN_BUILD = $(if $(filter pidgin,$(DEMO_UI)),$(DEMO_COMPANION),$(if $(DEMO_UI),,$(if $(DISPLAY),$(DEMO_COMPANION))))
+
+demo-build: all $(DEMO_PEER) $(DEMO_CLIENT) $(DEMO_PLUGIN) $(DEMO_PIDGIN_BUILD)
 
 $(DEMO_PEER): tools/demo/peer.c $(IRC_SRC) tools/irc/irc.h
 	@mkdir -p $(dir $@)
@@ -50,10 +54,11 @@ $(DEMO_CLIENT): tools/demo/client.c $(IRC_SRC) $(PURPLE_GLIB_SRC) $(wildcard too
 	$(CC) $(CFLAGS) $(WARN) $(DEMO_PURPLE_CFLAGS) -Itools/irc $(filter %.c,$^) -o $@ $(DEMO_PURPLE_LIBS)
 
 # The same sources, with this checkout's rules/ and translations compiled in,
-# so the copy Pidgin or Finch loads from its plugins folder finds them.
+# so the copy Pidgin or Finch loads from its plugins folder finds them (and
+# Pidgin's companion, so both bind the translations to the same folder).
 # ETQ_VARIANT marks the inner make, which builds it with the ordinary rules.
 ifndef ETQ_VARIANT
-$(DEMO_PLUGIN): FORCE
+$(DEMO_PLUGIN) $(DEMO_COMPANION): FORCE
 	@$(MAKE) --no-print-directory ETQ_VARIANT=demo BUILD='$(BUILD)/demo' \
 		RULESDIR='$(CURDIR)/rules' LOCALEDIR='$(abspath $(BUILD))/locale' '$@'
 endif

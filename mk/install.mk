@@ -2,6 +2,7 @@
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #        plugin       $(PLUGINDIR)/purple-etiquette.so   (pkg-config --variable=plugindir purple)
+#        companion    $(PIDGIN_PLUGINDIR)/pidgin-etiquette.so (pkg-config --variable=plugindir pidgin)
 #        rule sets    $(RULESDIR)/                        ($(DATADIR)/purple-etiquette/rules)
 #        CLI          $(BINDIR)/etiquette-check
 #        translations $(LOCALEDIR)/*/LC_MESSAGES/          (po/po.mk's install-po)
@@ -9,6 +10,7 @@
 #
 #   make install-user      for you alone, no root needed:
 #        plugin       ~/.purple/plugins/purple-etiquette.so (built with the folders below compiled in)
+#        companion    ~/.purple/plugins/pidgin-etiquette.so
 #        rule sets    ~/.local/share/purple-etiquette/rules/
 #        CLI          ~/.local/bin/etiquette-check
 #        translations ~/.local/share/locale/
@@ -24,6 +26,7 @@
 INSTALL   ?= install
 BINDIR    ?= $(PREFIX)/bin
 PLUGINDIR ?= $(shell pkg-config --variable=plugindir purple 2>/dev/null)
+PIDGIN_PLUGINDIR ?= $(shell pkg-config --variable=plugindir pidgin 2>/dev/null)
 
 PURPLE_HOME    ?= $(HOME)/.purple
 USER_DATA_HOME ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME),$(HOME)/.local/share)
@@ -38,7 +41,7 @@ HAVE_INSTALL_PO := $(shell grep -qs '^install-po *:' po/po.mk && echo yes)
 DEB_DEPS := build-essential debhelper dpkg-dev lintian
 DEB_DIR  := $(BUILD)/deb
 # What the package's build needs from the tree (tests and docs stay out).
-DEB_SRC  := Makefile README.md mk core cli plugin po rules tools
+DEB_SRC  := Makefile README.md mk core cli plugin pidgin po rules tools
 
 .PHONY: install install-user uninstall uninstall-user deb install-files-check
 .PHONY: FORCE
@@ -47,7 +50,7 @@ FORCE:
 # ---- compiled-in folders: rebuild when they change ----
 
 DEFS_STAMP := $(BUILD)/.defs
-$(CORE_OBJ) $(PLUGIN_OBJ) $(BUILD)/cli/etiquette-check.o: $(DEFS_STAMP)
+$(CORE_OBJ) $(PLUGIN_OBJ) $(COMPANION_OBJ) $(BUILD)/cli/etiquette-check.o: $(DEFS_STAMP)
 $(DEFS_STAMP): FORCE
 	@mkdir -p $(dir $@)
 	@printf '%s\n' 'RULESDIR=$(RULESDIR)' 'LOCALEDIR=$(LOCALEDIR)' >$@.new; \
@@ -66,16 +69,19 @@ install_rules = $(call clean_rules,$(1)); \
 
 install: all $(if $(HAVE_INSTALL_PO),install-po)
 	@[ -n '$(PLUGINDIR)' ] || { echo "pkg-config --variable=plugindir purple says nothing: is libpurple-dev installed?" >&2; exit 1; }
-	$(INSTALL) -d '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(RULESDIR)'
+	@[ -n '$(PIDGIN_PLUGINDIR)' ] || { echo "pkg-config --variable=plugindir pidgin says nothing: is pidgin-dev installed?" >&2; exit 1; }
+	$(INSTALL) -d '$(DESTDIR)$(PLUGINDIR)' '$(DESTDIR)$(PIDGIN_PLUGINDIR)' '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(RULESDIR)'
 	$(INSTALL) -m 644 $(BUILD)/purple-etiquette.so '$(DESTDIR)$(PLUGINDIR)/purple-etiquette.so'
+	$(INSTALL) -m 644 $(BUILD)/pidgin-etiquette.so '$(DESTDIR)$(PIDGIN_PLUGINDIR)/pidgin-etiquette.so'
 	$(INSTALL) -m 755 $(BUILD)/etiquette-check '$(DESTDIR)$(BINDIR)/etiquette-check'
 	$(call install_rules,$(DESTDIR)$(RULESDIR))
-	@echo "Installed: $(DESTDIR)$(PLUGINDIR)/purple-etiquette.so, $(DESTDIR)$(BINDIR)/etiquette-check, rules in $(DESTDIR)$(RULESDIR)"
+	@echo "Installed: $(DESTDIR)$(PLUGINDIR)/purple-etiquette.so, $(DESTDIR)$(PIDGIN_PLUGINDIR)/pidgin-etiquette.so, $(DESTDIR)$(BINDIR)/etiquette-check, rules in $(DESTDIR)$(RULESDIR)"
 	@[ -n '$(HAVE_INSTALL_PO)' ] || echo "(no po/po.mk with install-po: translations not installed)"
 
 uninstall:
 	@[ -n '$(PLUGINDIR)' ] || { echo "pkg-config --variable=plugindir purple says nothing: is libpurple-dev installed?" >&2; exit 1; }
 	rm -f '$(DESTDIR)$(PLUGINDIR)/purple-etiquette.so' '$(DESTDIR)$(BINDIR)/etiquette-check'
+	[ -z '$(PIDGIN_PLUGINDIR)' ] || rm -f '$(DESTDIR)$(PIDGIN_PLUGINDIR)/pidgin-etiquette.so'
 	$(call clean_rules,$(DESTDIR)$(RULESDIR))
 	rmdir '$(DESTDIR)$(dir $(RULESDIR))' 2>/dev/null || true
 	rm -f '$(DESTDIR)$(LOCALEDIR)'/*/LC_MESSAGES/purple-etiquette.mo
@@ -88,11 +94,13 @@ uninstall:
 user-build:
 	@$(MAKE) --no-print-directory ETQ_VARIANT=user BUILD='$(USER_BUILD)' \
 		RULESDIR='$(USER_RULESDIR)' LOCALEDIR='$(USER_LOCALEDIR)' \
-		'$(USER_BUILD)/purple-etiquette.so' '$(USER_BUILD)/etiquette-check'
+		'$(USER_BUILD)/purple-etiquette.so' '$(USER_BUILD)/pidgin-etiquette.so' \
+		'$(USER_BUILD)/etiquette-check'
 
 install-user: user-build
 	$(INSTALL) -d '$(PURPLE_HOME)/plugins' '$(PURPLE_HOME)/etiquette' '$(USER_RULESDIR)' '$(USER_BINDIR)'
 	$(INSTALL) -m 644 $(USER_BUILD)/purple-etiquette.so '$(PURPLE_HOME)/plugins/purple-etiquette.so'
+	$(INSTALL) -m 644 $(USER_BUILD)/pidgin-etiquette.so '$(PURPLE_HOME)/plugins/pidgin-etiquette.so'
 	$(INSTALL) -m 755 $(USER_BUILD)/etiquette-check '$(USER_BINDIR)/etiquette-check'
 	$(call install_rules,$(USER_RULESDIR))
 	@if [ -n '$(HAVE_INSTALL_PO)' ]; then \
@@ -100,13 +108,15 @@ install-user: user-build
 	@echo
 	@echo "Installed for $$(id -un):"
 	@echo "  plugin      $(PURPLE_HOME)/plugins/purple-etiquette.so"
+	@echo "  companion   $(PURPLE_HOME)/plugins/pidgin-etiquette.so (Pidgin only)"
 	@echo "  rule sets   $(USER_RULESDIR)"
 	@echo "  CLI         $(USER_BINDIR)/etiquette-check"
 	@echo "  your rules  $(PURPLE_HOME)/etiquette/  (one rule set per file or folder, see rules/README.md)"
-	@echo "Restart Pidgin or Finch, then Tools > Plugins > Etiquette."
+	@echo "Restart Pidgin or Finch, then Tools > Plugins > Etiquette (in Pidgin also Etiquette for Pidgin)."
 
 uninstall-user:
-	rm -f '$(PURPLE_HOME)/plugins/purple-etiquette.so' '$(USER_BINDIR)/etiquette-check'
+	rm -f '$(PURPLE_HOME)/plugins/purple-etiquette.so' '$(PURPLE_HOME)/plugins/pidgin-etiquette.so' \
+		'$(USER_BINDIR)/etiquette-check'
 	$(call clean_rules,$(USER_RULESDIR))
 	rmdir '$(dir $(USER_RULESDIR))' '$(PURPLE_HOME)/etiquette' 2>/dev/null || true
 	rm -f '$(USER_LOCALEDIR)'/*/LC_MESSAGES/purple-etiquette.mo

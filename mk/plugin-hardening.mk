@@ -32,7 +32,10 @@ PASAN_CFLAGS := -g -O1 $(PASAN_SAN)
 PASAN_CORE_OBJ   := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard core/*.c))
 PASAN_PLUGIN_OBJ := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard plugin/*.c))
 PASAN_TEST_OBJ   := $(patsubst %.c,$(PASAN_DIR)/%.o,$(TEST_PLUGIN_SRC))
-PASAN_BINS       := $(PASAN_DIR)/purple-etiquette.so $(PASAN_DIR)/test-plugin \
+PASAN_COMPANION_OBJ := $(patsubst %.c,$(PASAN_DIR)/%.o,$(wildcard pidgin/*.c))
+# the companion next to the plugin: the real-Pidgin parts load both
+PASAN_BINS       := $(PASAN_DIR)/purple-etiquette.so $(PASAN_DIR)/pidgin-etiquette.so \
+                    $(PASAN_DIR)/test-plugin \
                     $(PASAN_DIR)/canary/purple-etiquette.so
 # The same canary without sanitizers, for valgrind (tests/plugin/valgrind.sh).
 PVG_CANARY       := $(PASAN_DIR)/canary-valgrind/purple-etiquette.so
@@ -40,7 +43,7 @@ PVG_CANARY       := $(PASAN_DIR)/canary-valgrind/purple-etiquette.so
 test: $(PASAN_BINS) $(PVG_CANARY)
 
 .PHONY: plugin-asan-deps plugin-asan-build plugin-asan-test plugin-valgrind plugin-hardening
-.SECONDARY: $(PASAN_CORE_OBJ) $(PASAN_PLUGIN_OBJ) $(PASAN_TEST_OBJ)
+.SECONDARY: $(PASAN_CORE_OBJ) $(PASAN_PLUGIN_OBJ) $(PASAN_TEST_OBJ) $(PASAN_COMPANION_OBJ)
 
 plugin-asan-deps: deps
 	@sh mk/deps.sh $(PASAN_DEPS)
@@ -78,6 +81,14 @@ $(PASAN_DIR)/purple-etiquette.so: $(PASAN_PLUGIN_OBJ) $(PASAN_DIR)/libetiquette.
 	$(PASAN_CC) $(PASAN_CFLAGS) -shared -o $@ $(PASAN_PLUGIN_OBJ) $(PASAN_DIR)/libetiquette.a \
 		-Wl,--exclude-libs,ALL $(PLUGIN_LIBS)
 
+$(PASAN_DIR)/pidgin/%.o: pidgin/%.c $(wildcard pidgin/*.h)
+	@mkdir -p $(dir $@)
+	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) -fPIC -fvisibility=hidden $(COMPANION_CFLAGS) $(PASAN_DEFS) \
+		-c $< -o $@
+
+$(PASAN_DIR)/pidgin-etiquette.so: $(PASAN_COMPANION_OBJ)
+	$(PASAN_CC) $(PASAN_CFLAGS) -shared -o $@ $(PASAN_COMPANION_OBJ) $(COMPANION_LIBS)
+
 # The canary: the same plugin with one planted leak per received message
 # (ETQ_LEAK_CANARY in plugin/incoming.c). tests/plugin/asan.sh proves with it that
 # the suppressions in tests/plugin/lsan.supp cannot hide a leak of the plugin's own.
@@ -102,8 +113,7 @@ $(PASAN_DIR)/tools/irc/%.o: tools/irc/%.c $(TEST_PLUGIN_HDRS)
 	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
 
 $(PASAN_DIR)/test-plugin: $(PASAN_TEST_OBJ)
-	$(PASAN_CC) $(PASAN_CFLAGS) -o $@ $^ \
-		-Wl,--export-dynamic-symbol=gtk_imhtml_append_text_with_images $(TEST_PLUGIN_LIBS)
+	$(PASAN_CC) $(PASAN_CFLAGS) -o $@ $^ $(TEST_PLUGIN_LIBS)
 
 # ---- the valgrind canary: the normal flags, one planted leak ----
 

@@ -139,6 +139,8 @@ static gboolean plugin_load(PurplePlugin *plugin)
 	etqp->plugin = plugin;
 	start_core();
 	etqp_convs_init();
+	etqp_giveback_register(plugin);
+	etqp_draft_register(plugin);
 	etqp_outgoing_connect(plugin);
 	etqp_incoming_connect(plugin);
 	etqp_prefs_connect(plugin);
@@ -152,6 +154,8 @@ static gboolean plugin_unload(PurplePlugin *plugin)
 	purple_signals_disconnect_by_handle(plugin);
 	purple_prefs_disconnect_by_handle(plugin);
 	etqp_outgoing_give_back_all();
+	etqp_giveback_unregister(plugin);
+	purple_plugin_ipc_unregister_all(plugin);
 	etqp_convs_free();
 	stop_core();
 	g_free(etqp);

@@ -7,7 +7,9 @@
  *   outgoing.c          checking a message before it leaves; the dialog
  *   incoming.c          checking received messages; closed conversations
  *   notes.c             findings: the debug line and the hint in the window
- *   offer.c             giving held text back to the user (Edit)
+ *   giveback.c          giving held text back to the user (Edit): the UI's
+ *                       signal "etiquette-give-back", else a note
+ *   draft.c             IPC "check-draft": what a message being typed would trigger
  *   timers.c            one timeout at the core's next deadline
  */
 #ifndef ETIQUETTE_PLUGIN_H
@@ -98,6 +100,7 @@ gint64 etqp_now(void);
 void etqp_outgoing_connect(PurplePlugin *plugin);
 void etqp_outgoing_drop(EtqConv *c);
 void etqp_outgoing_give_back_all(void);
+gboolean etqp_would_ask(EtqConv *c, const EtqFinding *f);
 
 /* incoming.c */
 void etqp_incoming_connect(PurplePlugin *plugin);
@@ -109,8 +112,13 @@ void etqp_report_hint(PurpleConversation *conv, const EtqFinding *f);
 void etqp_log_finding(const EtqFinding *f);
 gboolean etqp_is_writing(void);
 
-/* offer.c */
+/* giveback.c */
+void etqp_giveback_register(PurplePlugin *plugin);
+void etqp_giveback_unregister(PurplePlugin *plugin);
 void etqp_offer_back(PurpleConversation *conv, const char *text, gboolean input_box);
+
+/* draft.c */
+void etqp_draft_register(PurplePlugin *plugin);
 
 /* timers.c */
 void etqp_timers_update(void);

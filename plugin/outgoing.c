@@ -8,7 +8,7 @@
  *   0  Send anyway  the held lines go out unchanged, in order, once each,
  *                   through purple_conv_im_send / purple_conv_chat_send so
  *                   every other plugin still sees them
- *   1  Edit         nothing is sent; the text is given back (offer.c)
+ *   1  Edit         nothing is sent; the text is given back (giveback.c)
  * Protocols without newlines (IRC) get one signal per line of a paste, all
  * in one go: lines that come while the question is about to open are held
  * behind the first. A message the user sends while the question is open
@@ -25,7 +25,8 @@ enum { ACTION_SEND_ANYWAY = 0, ACTION_EDIT = 1 }; /* their order in the question
 /* Times "Send anyway" is chosen for a rule before it stops asking. */
 #define OVERRIDES_TO_STOP 2
 
-static gboolean would_ask(EtqConv *c, const EtqFinding *f)
+/* Also what the live line while typing says (draft.c). */
+gboolean etqp_would_ask(EtqConv *c, const EtqFinding *f)
 {
 	return f->severity == ETQ_SEVERITY_WARN && etqp_pref_bool("warn_before_send") &&
 	       GPOINTER_TO_UINT(g_hash_table_lookup(c->overridden, f->rule)) < OVERRIDES_TO_STOP;
@@ -70,7 +71,7 @@ static gboolean check_line(EtqConv *c, const char *plain, gboolean holding)
 		const EtqFinding *f = g_ptr_array_index(findings, i);
 
 		etqp_log_finding(f);
-		asks = asks || would_ask(c, f);
+		asks = asks || etqp_would_ask(c, f);
 	}
 	for (i = 0; i < findings->len; i++) {
 		const EtqFinding *f = g_ptr_array_index(findings, i);

@@ -2,6 +2,9 @@
  *
  *   bench load RULES_DIR         rule-load time (median and mean of 50 loads, matcher built)
  *   bench generate N CORPUS...   N varied events as JSON lines, from corpus texts
+ *   bench draft RULES_DIR        the Pidgin companion's live line: one check of a draft
+ *                                (etq_state_check, as plugin/draft.c does) for every prefix
+ *                                of messages typed key by key, against a state with history
  *
  * The events mix directions, chats, peers (500, or BENCH_PEERS), a tenth as
  * many channels, and ticks, so the timers, conversation state and cross-post
@@ -104,13 +107,89 @@ bench_generate(long n, int n_files, char **files)
 	return 0;
 }
 
+/* Times one check of each prefix of text (cut at character boundaries);
+ * prints the median, the 99th percentile and the largest time per check. */
+static void
+time_drafts(EtqState *st, const char *what, const char *text, gboolean im)
+{
+	EtqEvent ev = { .dir = ETQ_DIR_OUT, .chat = im ? ETQ_CHAT_IM : ETQ_CHAT_GROUP,
+	                .peer = im ? "sam" : "#chan1", .me = "alex", .known = ETQ_KNOWN_UNSET,
+	                .t = 1000 };
+	GArray *times = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint findings = 0;
+	for (const char *end = g_utf8_next_char(text); ; end = g_utf8_next_char(end)) {
+		char *draft = g_strndup(text, end - text);
+		gint64 t0 = g_get_monotonic_time();
+		ev.text = draft;
+		GPtrArray *found = etq_state_check(st, &ev, NULL);
+		gint64 took = g_get_monotonic_time() - t0;
+		g_array_append_val(times, took);
+		findings += found->len > 0;
+		g_ptr_array_unref(found);
+		g_free(draft);
+		if (*end == '\0')
+			break;
+	}
+	g_array_sort(times, cmp_times);
+	guint n = times->len;
+	printf("draft check: %s, %lu bytes typed key by key: %lld us median, %lld us 99th percentile, "
+	       "%lld us at most per check (%u checks, %u with a finding)\n", what,
+	       (unsigned long)strlen(text), (long long)g_array_index(times, gint64, n / 2),
+	       (long long)g_array_index(times, gint64, n * 99 / 100),
+	       (long long)g_array_index(times, gint64, n - 1), n, findings);
+	g_array_free(times, TRUE);
+}
+
+static int
+bench_draft(const char *dir)
+{
+	EtqRules *rules = etq_rules_new();
+	EtqConfig config;
+	if (etq_rules_load_dir(rules, dir, NULL) == 0) {
+		fprintf(stderr, "bench: no rules in %s\n", dir);
+		return 1;
+	}
+	etq_config_init(&config);
+	EtqState *st = etq_state_new(rules, &config);
+	/* history: 5,000 messages in 500 conversations, as after a day of chat */
+	for (int i = 0; i < 5000; i++) {
+		char peer[32], text[96];
+		g_snprintf(peer, sizeof peer, "peer%d", i % 500);
+		g_snprintf(text, sizeof text, "message %d about the meetup on friday, see you there", i);
+		EtqEvent ev = { .text = text, .dir = i % 2 ? ETQ_DIR_OUT : ETQ_DIR_IN,
+		                .chat = ETQ_CHAT_IM, .peer = peer, .me = "alex",
+		                .known = ETQ_KNOWN_UNSET, .t = i / 10 };
+		g_ptr_array_unref(etq_state_record(st, &ev));
+	}
+	EtqEvent warm = { .text = "warm up", .dir = ETQ_DIR_OUT, .chat = ETQ_CHAT_IM, .peer = "sam",
+	                  .known = ETQ_KNOWN_UNSET, .t = 1000 };
+	g_ptr_array_unref(etq_state_check(st, &warm, NULL)); /* builds the word table */
+	time_drafts(st, "a cold ask in an IM",
+	            "Hi Sam, could you review my CV? I'm applying for a data analyst job next week "
+	            "and would love feedback from someone who works in the field.", TRUE);
+	time_drafts(st, "a personal ask in a channel",
+	            "@maria could you send me your phone number and introduce me to your manager? "
+	            "I need a referral for the opening on your team by Friday.", FALSE);
+	GString *essay = g_string_new(NULL);
+	while (essay->len < 2000)
+		g_string_append(essay, "Thanks for the talk yesterday, it was great to hear how your "
+		                "team moved the build to the new cluster and what you learned. ");
+	time_drafts(st, "a long message (2,000 bytes)", essay->str, TRUE);
+	g_string_free(essay, TRUE);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "load") == 0)
 		return bench_load(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "draft") == 0)
+		return bench_draft(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "generate") == 0)
 		return bench_generate(atol(argv[2]), argc - 3, argv + 3);
-	fprintf(stderr, "usage: bench load RULES_DIR | bench generate N FILE...\n");
+	fprintf(stderr, "usage: bench load RULES_DIR | bench draft RULES_DIR | bench generate N FILE...\n");
 	return 2;
 }

@@ -8,6 +8,10 @@ events=build/bench-events.jsonl
 build/bench generate "$n" tests/corpus/regression/*.jsonl $(ls tests/langid/sample.*.txt 2>/dev/null) >"$events"
 echo "events: $n ($(wc -c <"$events") bytes, $(build/etiquette-check --list | grep -c '^[a-z]') rule sets enabled)"
 build/bench load rules
+# The Pidgin companion's live line: what one check of a draft costs. The
+# companion checks at most every 300 ms (pidgin/live.c), whatever the typing
+# speed; a keystroke in between only tests whether a check is pending.
+build/bench draft rules
 
 # best_of CMD: the shortest of three wall times in ns (output to build/bench-out.jsonl)
 best_of() {

@@ -47,6 +47,8 @@ files() { (cd "$1" && find . -type f | sort); }
 
 plugindir=$(pkg-config --variable=plugindir purple)
 [ -n "$plugindir" ] || { echo "not ok 1 pkg-config --variable=plugindir purple is empty"; exit 1; }
+pidgindir=$(pkg-config --variable=plugindir pidgin)
+[ -n "$pidgindir" ] || { echo "not ok 1 pkg-config --variable=plugindir pidgin is empty"; exit 1; }
 prefix=/usr/local
 rulesdir=$prefix/share/purple-etiquette/rules
 (files rules | grep -v '/\.' ) >"$tmp/rules.want"
@@ -59,6 +61,8 @@ check "the probe client builds" make --no-print-directory "$CLIENT"
 dest=$tmp/dest
 check "make install DESTDIR=… succeeds" make --no-print-directory install DESTDIR="$dest"
 check "the plugin is in libpurple's plugin folder ($plugindir)" test -f "$dest$plugindir/purple-etiquette.so"
+check "the Pidgin companion is in Pidgin's plugin folder ($pidgindir)" \
+	test -f "$dest$pidgindir/pidgin-etiquette.so"
 check "etiquette-check is in $prefix/bin and executable" test -x "$dest$prefix/bin/etiquette-check"
 files "$dest$rulesdir" >"$tmp/rules.got" 2>/dev/null
 check "every file of rules/ is installed in $rulesdir" cmp "$tmp/rules.want" "$tmp/rules.got"
@@ -67,8 +71,9 @@ for lang in $langs; do
 	[ -f "$dest$prefix/share/locale/$lang/LC_MESSAGES/purple-etiquette.mo" ] || missing="$missing $lang"
 done
 check "translations installed for: ${langs:-none}" test -z "$missing"
-check "nothing is installed outside $prefix and the plugin folder" \
-	sh -c "cd '$dest' && ! find . -type f | grep -v -e '^\.$prefix/' -e '^\.$plugindir/purple-etiquette.so\$'"
+check "nothing is installed outside $prefix and the plugin folders" \
+	sh -c "cd '$dest' && ! find . -type f | grep -v -e '^\.$prefix/' -e '^\.$plugindir/purple-etiquette.so\$' \
+		-e '^\.$pidgindir/pidgin-etiquette.so\$'"
 # The compiled-in folder is $rulesdir, which this DESTDIR install does not
 # fill: run the installed CLI and plugin on the installed copy.
 check "the installed etiquette-check lists the installed rule sets" \
@@ -93,6 +98,7 @@ mkdir -p "$home"
 umake() { env HOME="$home" make --no-print-directory USER_BUILD="$tmp/build-user" "$@"; }
 check "make install-user succeeds (HOME=$home)" umake install-user
 check "~/.purple/plugins/purple-etiquette.so is installed" test -f "$home/.purple/plugins/purple-etiquette.so"
+check "~/.purple/plugins/pidgin-etiquette.so is installed" test -f "$home/.purple/plugins/pidgin-etiquette.so"
 check "~/.purple/etiquette/ exists for the user's own rule sets" test -d "$home/.purple/etiquette"
 files "$home/.local/share/purple-etiquette/rules" >"$tmp/rules.got" 2>/dev/null
 check "every file of rules/ is in ~/.local/share/purple-etiquette/rules" cmp "$tmp/rules.want" "$tmp/rules.got"
@@ -107,7 +113,7 @@ check "… from ~/.local/share/purple-etiquette/rules" \
 mkdir -p "$home/.purple/etiquette/mine" && echo '{}' >"$home/.purple/etiquette/mine/set.json"
 check "make uninstall-user succeeds" umake uninstall-user
 check "make uninstall-user removes the plugin, the CLI and the rules" \
-	sh -c "test ! -e '$home/.purple/plugins/purple-etiquette.so' && test ! -e '$home/.local/bin/etiquette-check' && test ! -e '$home/.local/share/purple-etiquette'"
+	sh -c "test ! -e '$home/.purple/plugins/purple-etiquette.so' && test ! -e '$home/.purple/plugins/pidgin-etiquette.so' && test ! -e '$home/.local/bin/etiquette-check' && test ! -e '$home/.local/share/purple-etiquette'"
 check "make uninstall-user keeps the user's own rule sets" test -f "$home/.purple/etiquette/mine/set.json"
 
 # ---- make demo, headless (no display, no terminal: as in CI) ----
@@ -156,11 +162,12 @@ else
 			"$CLIENT" --probe "$root$plugindir/purple-etiquette.so" --rules-dir "$root/usr/share/purple-etiquette/rules"
 		check "the package's plugin has /usr/share/purple-etiquette/rules compiled in" \
 			grep -q /usr/share/purple-etiquette/rules "$root$plugindir/purple-etiquette.so"
+		check "the package has the Pidgin companion in $pidgindir" test -f "$root$pidgindir/pidgin-etiquette.so"
 	else
 		purge_pkg=yes
 		check "dpkg -i installs the package" dpkg -i "$deb"
-		check "dpkg -L lists the plugin, the CLI and the rules" sh -c \
-			"dpkg -L $PKG | grep -qx '$plugindir/purple-etiquette.so' && dpkg -L $PKG | grep -qx /usr/bin/etiquette-check && dpkg -L $PKG | grep -q '^/usr/share/purple-etiquette/rules/'"
+		check "dpkg -L lists the plugin, its Pidgin companion, the CLI and the rules" sh -c \
+			"dpkg -L $PKG | grep -qx '$plugindir/purple-etiquette.so' && dpkg -L $PKG | grep -qx '$pidgindir/pidgin-etiquette.so' && dpkg -L $PKG | grep -qx /usr/bin/etiquette-check && dpkg -L $PKG | grep -q '^/usr/share/purple-etiquette/rules/'"
 		check "the installed plugin loads in a headless libpurple client" \
 			"$CLIENT" --probe "$plugindir/purple-etiquette.so"
 		cp "$tmp/out" "$tmp/probe.out"
@@ -171,7 +178,7 @@ else
 		check "/usr/bin/etiquette-check checks a cold ask" sh -c \
 			"cd '$tmp' && echo '{\"text\": \"Could you review my CV?\", \"dir\": \"out\", \"chat\": \"im\", \"peer\": \"pat\", \"me\": \"alex\", \"t\": 0}' | /usr/bin/etiquette-check | grep -q cold-ask"
 		check "dpkg --purge removes it all" sh -c \
-			"dpkg --purge $PKG && test ! -e '$plugindir/purple-etiquette.so' && test ! -e /usr/share/purple-etiquette && test ! -e /usr/bin/etiquette-check"
+			"dpkg --purge $PKG && test ! -e '$plugindir/purple-etiquette.so' && test ! -e '$pidgindir/pidgin-etiquette.so' && test ! -e /usr/share/purple-etiquette && test ! -e /usr/bin/etiquette-check"
 		purge_pkg=""
 	fi
 fi

@@ -8,9 +8,11 @@
 #   scenarios     the whole scenario suite against ngircd (5,000-line flood included)
 #   scale         1,000 conversations at once
 #   prefs         the plugin's preferences from a damaged prefs.xml
-#   pidgin        Edit in the emulated Pidgin window
-#   real-pidgin   the instrumented plugin inside real Pidgin under Xvfb (sanitizer
-#                 runtimes preloaded; no leak check there, GTK's own leaks drown it)
+#   companion     the signal and IPC command of the Pidgin companion
+#   real-pidgin   the instrumented plugin and companion inside real Pidgin under Xvfb
+#                 (sanitizer runtimes preloaded; no leak check there, GTK's own leaks
+#                 drown it)
+#   real-companion  the same for the companion's checks (input box, live line)
 #   cycles        load/unload cycles, the heap measured by ASan's allocator
 # After each part: no report of ASan, UBSan or LSan may exist. Reports go to
 # files (log_path), so one in a child process is found too. Leaks of libpurple,
@@ -24,7 +26,7 @@
 cd "$(dirname "$0")/../.." || exit 2
 
 DIR=build/asan-plugin
-PARTS=${ETQ_ASAN_PARTS:-scenarios scale prefs pidgin real-pidgin cycles}
+PARTS=${ETQ_ASAN_PARTS:-scenarios scale prefs companion real-pidgin real-companion cycles}
 . tests/plugin/parts.sh
 
 if [ -z "$ETQ_NO_BUILD" ]; then
@@ -34,7 +36,8 @@ if [ -z "$ETQ_NO_BUILD" ]; then
 		give_up "the sanitizer build (make plugin-asan-build)"
 	fi
 fi
-for f in $DIR/test-plugin $DIR/purple-etiquette.so $DIR/canary/purple-etiquette.so; do
+for f in $DIR/test-plugin $DIR/purple-etiquette.so $DIR/pidgin-etiquette.so \
+	$DIR/canary/purple-etiquette.so; do
 	if [ ! -e "$f" ]; then
 		give_up "$f is missing (make plugin-asan-build)"
 	fi
@@ -86,7 +89,7 @@ suppressed() {
 for part in $PARTS; do
 	echo "# $part (ASan, UBSan, LSan)"
 	start=$(date +%s)
-	if [ "$part" = real-pidgin ]; then
+	if [ "$part" = real-pidgin ] || [ "$part" = real-companion ]; then
 		# Pidgin is not instrumented: ASan's runtime goes first; no leak check in
 		# GTK. The words go to Pidgin alone (tests/plugin/realpidgin.c).
 		run_part "$part" "$DIR/purple-etiquette.so" "$part" "ETQ_TEST_PIDGIN_ENV=LD_PRELOAD=$runtimes \

@@ -90,6 +90,17 @@ gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms)
 	return gone;
 }
 
+char *desk_conversation(Desk *d, const char *pattern)
+{
+	char *conv = desk_wait_window(d, pattern, 10000);
+
+	if (conv != NULL) {
+		desk_xdo(d, "windowsize", conv, "640", "420");
+		desk_xdo(d, "windowfocus", "--sync", conv, NULL);
+	}
+	return conv;
+}
+
 void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop)
 {
 	char *file;
@@ -218,6 +229,15 @@ static gboolean start_pidgin(Desk *d)
 	return ok;
 }
 
+char *desk_companion_path(const char *plugin_path)
+{
+	char *dir = g_path_get_dirname(plugin_path);
+	char *path = g_build_filename(dir, "pidgin-etiquette.so", NULL);
+
+	g_free(dir);
+	return path;
+}
+
 gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path, int port)
 {
 	memset(d, 0, sizeof *d);
@@ -229,6 +249,8 @@ gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path
 	d->env = g_environ_setenv(d->env, "HOME", d->home, TRUE);
 	d->env = g_environ_setenv(d->env, "DISPLAY", d->display, TRUE);
 	d->env = g_environ_setenv(d->env, "NO_AT_BRIDGE", "1", TRUE);
+	if (companion_path != NULL)
+		d->env = g_environ_setenv(d->env, "ETQ_TEST_HOOKS", "1", TRUE);
 	return check(write_config(d, plugin_path, companion_path, port) && start_pidgin(d),
 	             "Pidgin starts with the plugin%s", companion_path ? " and its companion" : "");
 }
@@ -252,17 +274,71 @@ gboolean desk_wait_alex_online(Peer *peer, guint ms)
 	return peer->welcome && wait_until(alex_online, peer, ms);
 }
 
-gboolean desk_log_has(Desk *d, const char *text)
+
+/* The lines of the log that hold text. */
+static char **log_lines(Desk *d, const char *text)
 {
 	char *log = g_build_filename(d->home, "pidgin.log", NULL);
 	char *contents = NULL;
-	gboolean found;
+	GPtrArray *found = g_ptr_array_new();
+	char **lines, **l;
 
 	g_file_get_contents(log, &contents, NULL, NULL);
-	found = contents != NULL && strstr(contents, text) != NULL;
+	lines = g_strsplit(contents ? contents : "", "\n", -1);
+	for (l = lines; *l != NULL; l++) {
+		char *at = strstr(*l, text);
+
+		if (at != NULL)
+			g_ptr_array_add(found, g_strdup(at));
+	}
+	g_ptr_array_add(found, NULL);
+	g_strfreev(lines);
 	g_free(contents);
 	g_free(log);
-	return found;
+	return (char **)g_ptr_array_free(found, FALSE);
+}
+
+guint desk_log_count(Desk *d, const char *text)
+{
+	char **lines = log_lines(d, text);
+	guint n = g_strv_length(lines);
+
+	g_strfreev(lines);
+	return n;
+}
+
+typedef struct {
+	Desk *d;
+	const char *text;
+	guint after;
+	char *last;
+} LogWait;
+
+static gboolean log_grew(gpointer data)
+{
+	LogWait *w = data;
+	char **lines = log_lines(w->d, w->text);
+	guint n = g_strv_length(lines);
+
+	if (n > w->after)
+		w->last = g_strdup(lines[n - 1]);
+	else
+		g_usleep(50 * 1000);
+	g_strfreev(lines);
+	return w->last != NULL;
+}
+
+char *desk_wait_log(Desk *d, const char *text, guint after, guint ms)
+{
+	LogWait w = { d, text, after, NULL };
+
+	wait_until(log_grew, &w, ms);
+	return w.last;
+}
+
+gboolean desk_log_has(Desk *d, const char *text)
+{
+	return desk_log_count(d, text) > 0;
 }
 
 static void stop(GPid *pid)

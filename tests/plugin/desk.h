@@ -23,8 +23,10 @@ typedef struct {
 
 /* Whether Xvfb, pidgin and xdotool are installed. */
 gboolean desk_possible(void);
+/* The Pidgin companion built next to the plugin (build/pidgin-etiquette.so). */
+char *desk_companion_path(const char *plugin_path);
 /* Xvfb, then Pidgin with plugin_path and, when not NULL, companion_path
- * loaded, its account on port. One check line per step that failed. */
+ * loaded (its test hooks on: ETQ_TEST_HOOKS), its account on port. */
 gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path, int port);
 /* Stops Pidgin, checks its user dir, stops Xvfb, removes HOME (unless
  * ETQ_TEST_KEEP is set). */
@@ -37,11 +39,19 @@ void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const cha
 /* The id of the window whose title matches pattern, or NULL after ms. */
 char *desk_wait_window(Desk *d, const char *pattern, guint ms);
 gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms);
+/* The conversation window whose title matches pattern (10 s at most), made
+ * 640x420 and focused, or NULL. */
+char *desk_conversation(Desk *d, const char *pattern);
 /* A PNG of the crop (WxH+X+Y) of the screen into dir/name (dir NULL: none). */
 void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop);
 /* Whether peer sees Pidgin's alex online (ISON) within ms. */
 gboolean desk_wait_alex_online(Peer *peer, guint ms);
 /* Whether Pidgin's debug log holds text. */
 gboolean desk_log_has(Desk *d, const char *text);
+/* How many lines of Pidgin's debug log hold text. */
+guint desk_log_count(Desk *d, const char *text);
+/* Waits (ms at most) until more than `after` lines hold text; returns the
+ * last line that does, from text on (g_free), or NULL. */
+char *desk_wait_log(Desk *d, const char *text, guint after, guint ms);
 
 #endif

@@ -11,9 +11,10 @@
  *   cycles.c     loading and unloading the plugin many times
  *   scale.c      1,000 conversations at once
  *   prefs.c      the plugin's preferences from a damaged prefs.xml
- *   pidgin.c     Edit in Pidgin: the text back in the input box (emulated)
+ *   companion.c  the core plugin's signal and IPC for the Pidgin companion
  *   desk.[ch]    real Pidgin on an Xvfb display: start, xdotool, screenshots
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
+ *   realcompanion.c  the Pidgin companion in real Pidgin: input box, live line
  *   main.c       options, counts, the closing line
  */
 #ifndef ETQ_TEST_HARNESS_H
@@ -144,8 +145,9 @@ gboolean peer_saw(Peer *peer, guint first, const char *text);
 /* ---- the tests ---- */
 void scenarios_run(const char *plugin_path);
 void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind);
-void pidgin_run(const char *plugin_path);
+void companion_run(const char *plugin_path);
 void real_pidgin_run(const char *plugin_path, const char *screenshots);
+void real_companion_run(const char *plugin_path, const char *screenshots);
 void scale_run(const char *plugin_path);
 void prefs_run(const char *plugin_path);
 

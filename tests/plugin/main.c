@@ -2,7 +2,8 @@
  *
  *   test-plugin [--plugin build/purple-etiquette.so]             against ngircd
  *   test-plugin [--plugin ...] --cycles N [--valgrind]          load/unload N times
- *   test-plugin [--plugin ...] --pidgin                         Edit in Pidgin (emulated)
+ *   test-plugin [--plugin ...] --companion                      what the Pidgin companion uses
+ *   test-plugin [--plugin ...] --real-companion [--screenshots DIR]  the companion in real Pidgin
  *   test-plugin [--plugin ...] --real-pidgin [--screenshots DIR] real Pidgin under Xvfb
  *   test-plugin [--plugin ...] --scale                          1,000 conversations at once
  *   test-plugin [--plugin ...] --prefs                          its preferences damaged
@@ -69,8 +70,8 @@ int main(int argc, char **argv)
 {
 	const char *plugin = "build/purple-etiquette.so";
 	guint cycles = 0;
-	gboolean valgrind = FALSE, pidgin = FALSE, real_pidgin = FALSE, scale = FALSE,
-	         prefs = FALSE;
+	gboolean valgrind = FALSE, companion = FALSE, real_pidgin = FALSE, real_companion = FALSE,
+	         scale = FALSE, prefs = FALSE;
 	const char *screenshots = NULL;
 	int i;
 
@@ -81,8 +82,10 @@ int main(int argc, char **argv)
 			cycles = (guint)atoi(argv[++i]);
 		else if (strcmp(argv[i], "--valgrind") == 0)
 			valgrind = TRUE;
-		else if (strcmp(argv[i], "--pidgin") == 0)
-			pidgin = TRUE;
+		else if (strcmp(argv[i], "--companion") == 0)
+			companion = TRUE;
+		else if (strcmp(argv[i], "--real-companion") == 0)
+			real_companion = TRUE;
 		else if (strcmp(argv[i], "--real-pidgin") == 0)
 			real_pidgin = TRUE;
 		else if (strcmp(argv[i], "--scale") == 0)
@@ -92,15 +95,18 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc)
 			screenshots = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --pidgin |\n"
-			        "       --real-pidgin [--screenshots DIR] | --scale | --prefs]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --companion |\n"
+			        "       --real-pidgin [--screenshots DIR] | --real-companion [--screenshots DIR] |\n"
+			        "       --scale | --prefs]\n", argv[0]);
 			return 2;
 		}
 	}
 	if (real_pidgin)
 		real_pidgin_run(plugin, screenshots);
-	else if (pidgin)
-		pidgin_run(plugin);
+	else if (real_companion)
+		real_companion_run(plugin, screenshots);
+	else if (companion)
+		companion_run(plugin);
 	else if (scale)
 		scale_run(plugin);
 	else if (prefs)

@@ -1,7 +1,7 @@
 /* realpidgin.c — the plugin in real Pidgin, under Xvfb, against ngircd.
  *
- * Pidgin runs with a fresh config (an IRC account "alex", the plugin
- * loaded, the source tree's rules as the user's rules_dir) on its own
+ * Pidgin runs with a fresh config (an IRC account "alex", the plugin and
+ * its Pidgin companion loaded, the source tree's rules as the user's rules_dir) on its own
  * X display; xdotool types and presses keys; maria is a plain IRC peer
  * (peer.c). It proves with Pidgin's own dialogs and input box:
  *   a cold ask is held and asked about; Enter (the default, Edit) sends
@@ -26,11 +26,9 @@ static void drive(Desk *d, Peer *maria, const char *screenshots)
 
 	peer_privmsg(maria, "alex", "Hi Alex, nice to meet you at the meetup!");
 	peer_privmsg(maria, "alex", "I shared your post about the conference");
-	conv = desk_wait_window(d, "^maria$", 10000);
+	conv = desk_conversation(d, "^maria$");
 	if (!check(conv != NULL, "real Pidgin: maria's messages open a conversation window"))
 		return;
-	desk_xdo(d, "windowsize", conv, "640", "420");
-	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
 	desk_xdo(d, "type", "--delay", "10", ask);
 	desk_xdo(d, "key", "Return", NULL, NULL);
 	dialog = desk_wait_window(d, "^Etiquette$", 5000);
@@ -76,6 +74,7 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 	Desk d;
 	Ircd ircd;
 	Peer *maria = NULL;
+	char *companion;
 
 	if (!desk_possible()) {
 		note("skipped: real Pidgin needs Xvfb, pidgin and xdotool");
@@ -83,7 +82,8 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 	}
 	if (!check(ircd_start(&ircd), "ngircd runs"))
 		return;
-	if (desk_start(&d, plugin_path, NULL, ircd.port)) {
+	companion = desk_companion_path(plugin_path);
+	if (desk_start(&d, plugin_path, companion, ircd.port)) {
 		maria = peer_connect("maria", ircd.port);
 		if (check(desk_wait_alex_online(maria, 20000),
 		          "Pidgin's alex is online"))
@@ -92,4 +92,5 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 	}
 	desk_stop(&d);
 	ircd_stop(&ircd);
+	g_free(companion);
 }

@@ -9,7 +9,7 @@
 #               preferences, the user's rules, the 5,000-line flood, unload/load
 #   scale       1,000 conversations at once
 #   prefs       the plugin's preferences from a damaged prefs.xml
-#   pidgin      Edit in the emulated Pidgin window
+#   companion   the signal and IPC command of the Pidgin companion
 # Not here: real Pidgin (GTK under memcheck is slow and noisy; asan.sh runs the
 # instrumented plugin inside it) and the load/unload cycles (run.sh runs them
 # under memcheck already, counting every byte kept from cycle to cycle).
@@ -22,7 +22,7 @@
 # ETQ_VALGRIND_PARTS: a subset of the parts above.
 cd "$(dirname "$0")/../.." || exit 2
 
-PARTS=${ETQ_VALGRIND_PARTS:-scenarios scale prefs pidgin}
+PARTS=${ETQ_VALGRIND_PARTS:-scenarios scale prefs companion}
 CANARY=build/asan-plugin/canary-valgrind/purple-etiquette.so
 . tests/plugin/parts.sh
 

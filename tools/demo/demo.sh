@@ -116,6 +116,7 @@ write_config() {
 	[ "$cols" -ge 70 ] 2>/dev/null || cols=80
 	mkdir -p "$dir/plugins"
 	cp "$BUILD/demo/purple-etiquette.so" "$dir/plugins/purple-etiquette.so"
+	[ "$ui" = pidgin ] && cp "$BUILD/demo/pidgin-etiquette.so" "$dir/plugins/pidgin-etiquette.so"
 	cat >"$dir/accounts.xml" <<EOF
 <?xml version='1.0' encoding='UTF-8' ?>
 <account version='1.0'>
@@ -173,6 +174,10 @@ EOF
   <pref name='plugins'>
    <pref name='loaded' type='pathlist'>
     <item value='$dir/plugins/purple-etiquette.so'/>
+EOF
+			# Pidgin's companion: the text back in the input box, the line while typing
+			[ "$client" = pidgin ] && echo "    <item value='$dir/plugins/pidgin-etiquette.so'/>"
+			cat <<EOF
    </pref>
   </pref>
 EOF
@@ -204,7 +209,8 @@ Two scripted people write to you once you are online:
   maria  asks you a question: leave it $unanswered s unanswered and the plugin nudges you.
   sam    a stranger, says hello. Reply to him with:
              Could you review my CV?
-         The plugin holds it and asks: Send anyway, or Edit.
+         The plugin holds it and asks: Send anyway, or Edit. In Pidgin, a line
+         under the input box says so while you type it.
          Introduce yourself first instead, and the same ask goes straight out.
 Rule sets: Tools > Plugins > Etiquette > Configure Plugin.
 EOF
