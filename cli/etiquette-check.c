@@ -132,6 +132,8 @@ collect(const cJSON *obj, Fields *f)
 	};
 	memset(f, 0, sizeof *f);
 	for (const cJSON *e = obj->child; e; e = e->next) {
+		if (cJSON_IsNull(e))
+			continue; /* an optional field given as null is absent */
 		for (gsize k = 0; k < G_N_ELEMENTS(keys); k++) {
 			if (e->string[0] != keys[k].key[0] || strcmp(e->string, keys[k].key) != 0)
 				continue;
@@ -525,10 +527,11 @@ main(int argc, char **argv)
 {
 	g_autofree char *format = NULL;
 	g_auto(GStrv) dirs = NULL, enable = NULL, disable = NULL;
-	gboolean do_validate = FALSE, do_list = FALSE;
+	gboolean do_validate = FALSE, do_list = FALSE, no_default = FALSE;
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "Output format: json (default) or text", "json|text" },
-		{ "rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, "A folder of rule sets (repeatable; later ones override)", "DIR" },
+		{ "rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &dirs, "Add a folder of rule sets after the shipped ones (repeatable; a set of the same name replaces the earlier one)", "DIR" },
+		{ "no-default-rules", 0, 0, G_OPTION_ARG_NONE, &no_default, "Leave the shipped rules out", NULL },
 		{ "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &enable, "Switch a rule set on", "SET" },
 		{ "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &disable, "Switch a rule set off", "SET" },
 		{ "validate", 0, 0, G_OPTION_ARG_NONE, &do_validate, "Check the rule files and their examples", NULL },
@@ -543,9 +546,9 @@ main(int argc, char **argv)
 	if (!g_option_context_parse(ctx, &argc, &argv, &err) || argc > 2 ||
 	    (format && strcmp(format, "json") && strcmp(format, "text"))) {
 		fprintf(stderr, "etiquette-check: %s\n%s", err ? err->message : "bad arguments",
-		        "usage: etiquette-check [--format json|text] [--rules DIR]... [--enable SET] [--disable SET] [FILE]\n"
-		        "       etiquette-check --validate [--rules DIR]...\n"
-		        "       etiquette-check --list [--rules DIR]...\n");
+		        "usage: etiquette-check [--format json|text] [--rules DIR]... [--no-default-rules] [--enable SET] [--disable SET] [FILE]\n"
+		        "       etiquette-check --validate [--rules DIR]... [--no-default-rules]\n"
+		        "       etiquette-check --list [--rules DIR]... [--no-default-rules]\n");
 		g_clear_error(&err);
 		g_option_context_free(ctx);
 		return EXIT_USAGE;
@@ -554,8 +557,11 @@ main(int argc, char **argv)
 
 	EtqRules *rules = etq_rules_new();
 	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-	char *fallback[] = { default_rules_dir(), NULL };
-	for (char **d = dirs ? dirs : fallback; *d; d++)
+	if (!no_default) {
+		g_autofree char *shipped = default_rules_dir();
+		etq_rules_load_dir(rules, shipped, errors);
+	}
+	for (char **d = dirs; d && *d; d++)
 		etq_rules_load_dir(rules, *d, errors);
 	if (!toggle(rules, enable, TRUE) || !toggle(rules, disable, FALSE)) {
 		status = EXIT_USAGE;
@@ -575,7 +581,6 @@ main(int argc, char **argv)
 		if (status == 0 && errors->len)
 			status = EXIT_RULES;
 	}
-	g_free(fallback[0]);
 	g_ptr_array_unref(errors);
 	etq_rules_free(rules);
 	return status;

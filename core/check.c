@@ -463,8 +463,8 @@ etq_finding_new(const EtqRule *rule, EtqDirection dir, const char *conv, const c
                 gint64 minutes, gint64 count)
 {
 	EtqFinding *f = g_new0(EtqFinding, 1);
-	f->category = rule->category;
-	f->rule = rule->id;
+	f->category = g_strdup(rule->category);
+	f->rule = g_strdup(rule->id);
 	f->severity = rule->severity;
 	f->conv = g_strdup(conv);
 	f->span_start = f->span_end = -1;
@@ -478,6 +478,8 @@ etq_finding_free(EtqFinding *f)
 {
 	if (!f)
 		return;
+	g_free(f->category);
+	g_free(f->rule);
 	g_free(f->message);
 	g_free(f->suggestion);
 	g_free(f->conv);

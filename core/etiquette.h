@@ -20,6 +20,15 @@
 
 G_BEGIN_DECLS
 
+/* The version of the core and its interface (0.x: may still change). */
+#define ETQ_VERSION_MAJOR 0
+#define ETQ_VERSION_MINOR 2
+#define ETQ_VERSION_MICRO 0
+#define ETQ_VERSION_STRING "0.2.0"
+
+/* The version of the core actually linked, "MAJOR.MINOR.MICRO". */
+const char *etq_version(void);
+
 typedef enum { ETQ_DIR_IN, ETQ_DIR_OUT } EtqDirection;
 typedef enum { ETQ_CHAT_IM, ETQ_CHAT_GROUP } EtqChat;
 /* Whether the peer is a known contact; UNSET decides from history. */
@@ -37,9 +46,10 @@ typedef struct {
 	gint64 t;           /* seconds, non-decreasing */
 } EtqEvent;
 
+/* Every string of a finding is its own: it outlives a reload of the rules. */
 typedef struct {
-	const char *category; /* "cold-ask", … (owned by the rules) */
-	const char *rule;     /* rule id (owned by the rules) */
+	char *category;       /* "cold-ask", … */
+	char *rule;           /* rule id */
 	EtqSeverity severity;
 	char *message;        /* for a person, in the UI language */
 	char *suggestion;     /* may be NULL */

@@ -27,7 +27,16 @@ enum { IGNORE_QUOTES = 1, IGNORE_CODE = 2 };
 #define NEAR_ANYWHERE 0
 #define NEAR_SENTENCE (-1)
 
-typedef enum { DETECT_NONE, DETECT_UNANSWERED, DETECT_OVER_ENGAGEMENT, DETECT_CROSS_POST } EtqDetector;
+typedef enum {
+	DETECT_NONE, DETECT_UNANSWERED, DETECT_OVER_ENGAGEMENT, DETECT_CROSS_POST, N_DETECTORS
+} EtqDetector;
+
+/* What makes the same post sent around a cross-post. */
+typedef struct {
+	gint64 min_words;      /* words of substance, default 5 */
+	gint64 conversations;  /* different conversations, default 3 */
+	gint64 window;         /* seconds, default 600 */
+} EtqCrossPost;
 
 /* Conditions of `when`. */
 typedef enum {
@@ -64,7 +73,7 @@ typedef struct EtqRule {
 	EtqPattern *regex;
 	gint8 when[N_WHEN];   /* -1: no condition */
 	EtqDetector detector;
-	gint64 params[3];     /* cross-post: min_words, conversations, window */
+	EtqCrossPost cross_post;
 	EtqText_l10n message[2], suggestion[2];     /* by EtqDirection: message_in, message_out */
 	const char *message_text[2], *suggestion_text[2]; /* resolved by etq_rules_prepare */
 	GPtrArray *examples, *counterexamples; /* EtqExample */
@@ -115,7 +124,7 @@ struct EtqRules {
 	EtqMatcher *matcher;
 	GPtrArray *all_rules;
 	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
-	GPtrArray *detectors[4];             /* the rules of each detector */
+	GPtrArray *detectors[N_DETECTORS];   /* the rules of each detector */
 	GHashTable *slot_words;              /* words of template slots, every profile's (spans.c) */
 	const struct EtqRule *only;          /* the self-test checks one rule at a time */
 };

@@ -356,6 +356,8 @@ static gboolean
 parse_params(EtqLoad *c, const cJSON *params, EtqRule *rule)
 {
 	static const char *const param_names[] = { "min_words", "conversations", "window", NULL };
+	gint64 *const param_fields[] = { &rule->cross_post.min_words, &rule->cross_post.conversations,
+	                                 &rule->cross_post.window };
 	if (params && !cJSON_IsObject(params)) {
 		etq_fail_in(c, "params", "params must be an object");
 		return FALSE;
@@ -369,7 +371,7 @@ parse_params(EtqLoad *c, const cJSON *params, EtqRule *rule)
 			etq_at_up(c, up);
 			return FALSE;
 		}
-		rule->params[k] = (gint64)e->valuedouble;
+		*param_fields[k] = (gint64)e->valuedouble;
 	}
 	return TRUE;
 }
@@ -378,7 +380,7 @@ static gboolean
 parse_detector(EtqLoad *c, const cJSON *j, EtqRule *rule)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detector");
-	rule->params[0] = 5, rule->params[1] = 3, rule->params[2] = 600;
+	rule->cross_post = (EtqCrossPost){ .min_words = 5, .conversations = 3, .window = 600 };
 	if (!d)
 		return TRUE;
 	int i = cJSON_IsString(d) ? etq_index_of(detector_names, d->valuestring) : -1;

@@ -28,6 +28,12 @@ etq_lang_code(const EtqRules *rules, int lang)
 	return ((EtqProfile *)g_ptr_array_index(rules->profiles, lang))->code;
 }
 
+const char *
+etq_version(void)
+{
+	return ETQ_VERSION_STRING;
+}
+
 /* ---- localised texts ---- */
 
 const char *
@@ -273,7 +279,7 @@ etq_rules_free(EtqRules *rules)
 		g_ptr_array_unref(rules->all_rules);
 		g_ptr_array_unref(rules->scan_rules);
 	}
-	for (int d = 0; d < 4; d++)
+	for (int d = 0; d < N_DETECTORS; d++)
 		if (rules->detectors[d])
 			g_ptr_array_unref(rules->detectors[d]);
 	if (rules->slot_words)
@@ -322,7 +328,7 @@ etq_rules_prepare(EtqRules *rules)
 	}
 	rules->all_rules = g_ptr_array_new();
 	rules->scan_rules = g_ptr_array_new();
-	for (int d = 0; d < 4; d++) {
+	for (int d = 0; d < N_DETECTORS; d++) {
 		if (rules->detectors[d])
 			g_ptr_array_unref(rules->detectors[d]);
 		rules->detectors[d] = g_ptr_array_new();

@@ -254,12 +254,12 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_CROSS_POST);
 	if (!rule || ev->dir != ETQ_DIR_OUT)
 		return;
-	gint64 window = rule->params[2];
+	gint64 window = rule->cross_post.window;
 	if (record)
 		prune_posts(st, window);
 	if (st->key_serial != st->serial) { /* once per message, for check and record */
 		g_free(st->key.key);
-		st->key.key = post_key(&st->s->text, rule->params[0]);
+		st->key.key = post_key(&st->s->text, rule->cross_post.min_words);
 		st->key.hash = st->key.key ? g_str_hash(st->key.key) : 0;
 		st->key_serial = st->serial;
 	}
@@ -267,7 +267,7 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 		return;
 	gboolean here;
 	guint spread = post_spread(g_hash_table_lookup(st->posts, &st->key), conv, st->now, window, &here) + 1;
-	if (out && !here && spread == rule->params[1]) {
+	if (out && !here && spread == rule->cross_post.conversations) {
 		EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, spread);
 		f->span_start = 0;
 		f->span_end = st->s->text.len;

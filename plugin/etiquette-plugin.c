@@ -15,9 +15,6 @@
 #ifndef ETQ_LOCALE_DIR
 #define ETQ_LOCALE_DIR "/usr/local/share/locale"
 #endif
-#ifndef ETQ_VERSION
-#define ETQ_VERSION "0.1"
-#endif
 
 EtqPlugin *etqp = NULL;
 
@@ -210,7 +207,7 @@ static PurplePluginInfo info = {
 	PURPLE_PRIORITY_DEFAULT,
 	ETQP_ID,
 	NULL,                      /* name, set in init_plugin (translated) */
-	ETQ_VERSION,
+	ETQ_VERSION_STRING,
 	NULL,                      /* summary */
 	NULL,                      /* description */
 	"purple-etiquette",

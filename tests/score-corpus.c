@@ -542,5 +542,6 @@ main(int argc, char **argv)
 	}
 	cJSON_Delete(floors);
 	etq_rules_free(rules);
+	printf("1..%u\n", n);
 	return failures ? 1 : 0;
 }

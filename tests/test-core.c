@@ -567,6 +567,35 @@ test_override(void)
 	remove_folder(dir, "basic.json");
 }
 
+/* A finding keeps its strings when the rules that made it are freed (the
+ * plugin reloads rules while findings wait in a question). */
+static void
+test_finding_outlives_rules(void)
+{
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, FIXTURES, NULL);
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = msg("Could you review my CV?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
+	GPtrArray *found = etq_state_feed(st, &ev, NULL);
+	g_assert_cmpuint(found->len, ==, 1);
+	EtqFinding *f = g_ptr_array_steal_index(found, 0);
+	g_ptr_array_unref(found);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	g_assert_cmpstr(f->category, ==, "cold-ask");
+	g_assert_cmpstr(f->rule, ==, "basic.cold-ask.en");
+	etq_finding_free(f);
+}
+
+static void
+test_version(void)
+{
+	char *want = g_strdup_printf("%d.%d.%d", ETQ_VERSION_MAJOR, ETQ_VERSION_MINOR, ETQ_VERSION_MICRO);
+	g_assert_cmpstr(etq_version(), ==, want);
+	g_assert_cmpstr(ETQ_VERSION_STRING, ==, want);
+	g_free(want);
+}
+
 /* ---- text rules ---- */
 
 static void
@@ -1097,6 +1126,8 @@ main(int argc, char **argv)
 	g_test_add_func("/core/phrase/errors", test_phrase_errors);
 	g_test_add_func("/core/phrase/unknown-stemmer", test_unknown_stemmer);
 	g_test_add_func("/core/load/new-language", test_new_language);
+	g_test_add_func("/core/api/finding-outlives-rules", test_finding_outlives_rules);
+	g_test_add_func("/core/api/version", test_version);
 	T("text/cold-ask", test_cold_ask);
 	T("text/span-and-prefix", test_span_and_prefix);
 	T("text/public-ask", test_public_ask);

@@ -417,6 +417,7 @@ main(int argc, char **argv)
 
 	if (tap_min >= 0) {
 		guint t = 0;
+		printf("1..%u\n", inputs->len + 1);
 		for (guint f = 0; f < inputs->len; f++) {
 			const Input *in = &g_array_index(inputs, Input, f);
 			const Count *c = &COUNT(0, f)[ALL];

@@ -1,1 +1,1 @@
---rules tests/fixtures/rules
+--no-default-rules --rules tests/fixtures/rules

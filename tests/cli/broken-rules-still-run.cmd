@@ -1,1 +1,1 @@
---rules tests/fixtures/rules --rules tests/fixtures/broken
+--no-default-rules --rules tests/fixtures/rules --rules tests/fixtures/broken

@@ -1,1 +1,1 @@
---rules tests/fixtures/rules --disable basic
+--no-default-rules --rules tests/fixtures/rules --disable basic

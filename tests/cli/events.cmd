@@ -1,1 +1,1 @@
---rules tests/fixtures/rules --format json
+--no-default-rules --rules tests/fixtures/rules --format json

@@ -1,1 +1,1 @@
---list --rules tests/fixtures/rules
+--list --no-default-rules --rules tests/fixtures/rules

@@ -1,1 +1,1 @@
---rules tests/fixtures/rules --format text
+--no-default-rules --rules tests/fixtures/rules --format text

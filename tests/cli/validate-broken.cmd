@@ -1,1 +1,1 @@
---validate --rules tests/fixtures/rules --rules tests/fixtures/broken
+--validate --no-default-rules --rules tests/fixtures/rules --rules tests/fixtures/broken

@@ -1,1 +1,1 @@
---validate --rules tests/fixtures/rules
+--validate --no-default-rules --rules tests/fixtures/rules

@@ -183,5 +183,6 @@ else
 	fi
 fi
 
+echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

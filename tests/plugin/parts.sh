@@ -15,6 +15,7 @@ not_ok() {
 
 # finish: the closing line; fails if anything failed.
 finish() {
+	echo "1..$((passed + failed))"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }

@@ -113,5 +113,6 @@ else
 	echo "# valgrind not found: skipped the memcheck cycles"
 fi
 
+echo "1..$((passed + failed))"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,1 @@
+--no-default-rules --rules tests/fixtures/rules
