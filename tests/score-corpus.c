@@ -465,6 +465,7 @@ main(int argc, char **argv)
 		for (; i < argc; i++)
 			failures += false_alarms(rules, argv[i], max, &n);
 		etq_rules_free(rules);
+		printf("1..%u\n", n);
 		return failures ? 1 : 0;
 	}
 

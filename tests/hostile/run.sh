@@ -50,9 +50,9 @@ EOF
 run() {
 	name=$1 dir=$2 limit=${3:-30}
 	start=$(now_ms)
-	timeout "$limit" "$CHECK" --validate --rules rules --rules "$dir" >"$work/$name.validate" 2>&1
+	timeout "$limit" "$CHECK" --validate --rules "$dir" >"$work/$name.validate" 2>&1
 	vstatus=$?
-	timeout "$limit" "$CHECK" --rules rules --rules "$dir" "$events" >"$work/$name.out" 2>"$work/$name.err"
+	timeout "$limit" "$CHECK" --rules "$dir" "$events" >"$work/$name.out" 2>"$work/$name.err"
 	status=$?
 	elapsed=$(($(now_ms) - start))
 	if [ "$vstatus" -ge 124 ] || [ "$status" -ge 124 ]; then
@@ -113,7 +113,7 @@ slow() { # slow NAME REGEX EXAMPLE MESSAGE-GENERATOR(awk program printing messag
 	new_set "$d/$1" "$1"
 	rule_file "$1.x" ", \"regex\": \"$2\"" "$3" >"$d/$1/any.json"
 	awk "BEGIN { $4 }" >"$d.msgs"
-	timeout 120 "$CHECK" --validate --rules "$d" >"$d.validate" 2>&1
+	timeout 120 "$CHECK" --validate --no-default-rules --rules "$d" >"$d.validate" 2>&1
 	accepted=$?
 	if [ "$accepted" -ne 0 ]; then
 		echo "# $1: refused at load: $(head -1 "$d.validate")"
@@ -244,7 +244,7 @@ fi
 	printf '{"text": "x", "dir": "out", "chat": "im", "peer": "p", "t": 1, "z": '; deep 990 '[' ']'; echo '}'
 	echo '{"text": "Could you review my CV?", "dir": "out", "chat": "im", "peer": "pat", "t": 2}'
 } >"$work/deep-events.jsonl"
-timeout 30 "$CHECK" --rules rules "$work/deep-events.jsonl" >"$work/deep-events.out" 2>&1
+timeout 30 "$CHECK" "$work/deep-events.jsonl" >"$work/deep-events.out" 2>&1
 status=$?
 [ "$status" -eq 0 ] && [ "$(wc -l <"$work/deep-events.out")" -eq 4 ] &&
 	[ "$(grep -c '"error"' "$work/deep-events.out")" -eq 2 ] && tail -1 "$work/deep-events.out" | grep -q cold-ask
@@ -325,7 +325,7 @@ set +f
 crashes=0
 nocrash_fail=""
 for d in "$u"/t* "$u"/p*; do
-	timeout 20 "$CHECK" --validate --rules "$d" >"$d.validate" 2>&1
+	timeout 20 "$CHECK" --validate --no-default-rules --rules "$d" >"$d.validate" 2>&1
 	s=$?
 	if [ "$s" -ge 124 ]; then
 		crashes=$((crashes + 1))
@@ -380,7 +380,7 @@ for v in $values; do
 done
 set +f
 echo '{"text": "Could you review my CV?", "dir": "out", "chat": "im", "peer": "pat", "t": 9}' >>"$work/types-events.jsonl"
-timeout 30 "$CHECK" --rules rules "$work/types-events.jsonl" >"$work/types-events.out" 2>&1
+timeout 30 "$CHECK" "$work/types-events.jsonl" >"$work/types-events.out" 2>&1
 status=$?
 [ "$status" -eq 0 ] && [ "$(wc -l <"$work/types-events.out")" -eq "$(wc -l <"$work/types-events.jsonl")" ] &&
 	tail -1 "$work/types-events.out" | grep -q cold-ask
@@ -394,7 +394,7 @@ u=$work/u/collide
 new_set "$u/mine" networking
 rule_file mine.cv ', "match": ["review my cv"]' 'please review my cv' >"$u/mine/any.json"
 if run collide "$u"; then
-	"$CHECK" --list --rules rules --rules "$u" >"$work/collide.list" 2>&1
+	"$CHECK" --list --rules "$u" >"$work/collide.list" 2>&1
 	grep -q "^networking .*$u/mine" "$work/collide.list" && [ "$(grep -c '^networking ' "$work/collide.list")" -eq 1 ] &&
 		grep -q '"rule":"mine.cv"' "$work/collide.out" && grep -q '"category":"bare-greeting"' "$work/collide.out" &&
 		grep -q '"category":"unanswered"' "$work/collide.out" && ! grep -q '"rule":"networking\.' "$work/collide.out"
@@ -416,7 +416,7 @@ rule_file twice.a ', "match": ["alpha beta"]' 'alpha beta' >"$u/a/any.json"
 new_set "$u/b" twice
 rule_file twice.b ', "match": ["gamma delta"]' 'gamma delta' >"$u/b/any.json"
 if run collide-twice "$u"; then
-	"$CHECK" --list --rules rules --rules "$u" >"$work/collide-twice.list" 2>&1
+	"$CHECK" --list --rules "$u" >"$work/collide-twice.list" 2>&1
 	[ "$(grep -c '^twice ' "$work/collide-twice.list")" -eq 1 ] && shipped_work collide-twice
 	check $? "two user sets named alike: one set remains, the shipped sets still work"
 fi
@@ -446,7 +446,7 @@ for rules in 500 1000; do
 		printf '] }\n'
 	} >"$u/failing/en.json"
 	start=$(now_ms)
-	timeout 120 "$CHECK" --validate --rules "$u" >"$work/failing-$rules.validate" 2>&1
+	timeout 120 "$CHECK" --validate --no-default-rules --rules "$u" >"$work/failing-$rules.validate" 2>&1
 	status=$?
 	eval "ms_$rules=$(($(now_ms) - start))"
 	reported=$(grep -c 'does not fire on its example' "$work/failing-$rules.validate")

@@ -77,9 +77,9 @@ check "nothing is installed outside $prefix and the plugin folders" \
 # The compiled-in folder is $rulesdir, which this DESTDIR install does not
 # fill: run the installed CLI and plugin on the installed copy.
 check "the installed etiquette-check lists the installed rule sets" \
-	sh -c "cd '$tmp' && '$dest$prefix/bin/etiquette-check' --rules '$dest$rulesdir' --list | grep -q networking"
+	sh -c "cd '$tmp' && '$dest$prefix/bin/etiquette-check' --no-default-rules --rules '$dest$rulesdir' --list | grep -q networking"
 check "the installed etiquette-check validates the installed rules" \
-	sh -c "cd '$tmp' && '$dest$prefix/bin/etiquette-check' --validate --rules '$dest$rulesdir'"
+	sh -c "cd '$tmp' && '$dest$prefix/bin/etiquette-check' --validate --no-default-rules --rules '$dest$rulesdir'"
 check "the installed etiquette-check has $rulesdir compiled in" \
 	grep -q "$rulesdir" "$dest$prefix/bin/etiquette-check"
 check "the installed plugin has $rulesdir compiled in" \
