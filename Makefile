@@ -50,6 +50,9 @@ $(BUILD)/etiquette-check: $(BUILD)/cli/etiquette-check.o $(CORE_LIB)
 $(BUILD)/test-core: $(BUILD)/tests/test-core.o $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
 
+$(BUILD)/test-budget: $(BUILD)/tests/test-budget.o $(CORE_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
+
 $(BUILD)/score-corpus: $(BUILD)/tests/score-corpus.o $(CORE_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CORE_LIBS)
 
@@ -58,7 +61,7 @@ $(BUILD)/score-corpus: $(BUILD)/tests/score-corpus.o $(CORE_LIB)
 check: test-deps
 	@NO_SKIP=1 $(MAKE) --no-print-directory test
 
-test: all $(BUILD)/test-core $(BUILD)/score-corpus
+test: all $(BUILD)/test-core $(BUILD)/test-budget $(BUILD)/score-corpus
 	@sh tests/run-all.sh
 
 $(BUILD)/bench: $(BUILD)/tools/bench.o $(CORE_LIB)

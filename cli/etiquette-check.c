@@ -62,7 +62,7 @@ setup_locale(void)
  * cJSON allocates every node and string on its own; for a stream of small
  * lines, a bump allocator emptied after the lines are done is several times
  * faster. Only the parse and print of event lines use it, never the rules.
- * Each thread allocates from its own arena (cJSON's hooks are global). */
+ * (cJSON's hooks are global.) */
 
 typedef struct {
 	GSList *blocks;   /* the current block first */
@@ -70,7 +70,7 @@ typedef struct {
 	gsize total;      /* bytes handed out since the last reset */
 } Arena;
 
-static _Thread_local Arena *arena_here;
+static Arena *arena_here;
 
 static void *
 arena_alloc(size_t n)
@@ -279,10 +279,9 @@ parse_line(char *line, gsize len)
 	return cJSON_ParseWithLength(line, len);
 }
 
-/* Checks and prints one parsed line (the arena takes back j); reading: its
- * text read ahead, or NULL. */
+/* Checks and prints one parsed line (the arena takes back j). */
 static void
-handle_line(EtqState *st, Output *o, const cJSON *j, EtqReading *reading)
+handle_line(EtqState *st, Output *o, const cJSON *j)
 {
 	o->line_no++;
 	EtqEvent ev = { 0 };
@@ -295,9 +294,7 @@ handle_line(EtqState *st, Output *o, const cJSON *j, EtqReading *reading)
 	else
 		error = parse_event(j, &ev, &tick, o);
 	if (!error)
-		found = tick ? etq_state_tick(st, ev.t)
-		        : reading ? etq_state_feed_read(st, &ev, reading, &lang)
-		        : etq_state_feed(st, &ev, &lang);
+		found = tick ? etq_state_tick(st, ev.t) : etq_state_feed(st, &ev, &lang);
 	if (o->text_format)
 		print_text(o, tick ? NULL : ev.text, error, found);
 	else
@@ -307,8 +304,8 @@ handle_line(EtqState *st, Output *o, const cJSON *j, EtqReading *reading)
 	g_free(error);
 }
 
-/* Line by line: for a pipe or a terminal, where the next line may only come
- * once this one is answered. */
+/* Line by line, also for a pipe or a terminal, where the next line may only
+ * come once this one is answered. */
 static void
 run_lines(EtqState *st, Output *o, FILE *in)
 {
@@ -318,141 +315,20 @@ run_lines(EtqState *st, Output *o, FILE *in)
 	ssize_t n;
 	arena_here = &arena;
 	while ((n = getline(&line, &cap, in)) >= 0) {
-		handle_line(st, o, parse_line(line, n), NULL);
+		handle_line(st, o, parse_line(line, n));
 		arena_reset(&arena);
 	}
 	free(line);
 	arena_clear(&arena);
 }
 
-/* ---- reading ahead ----
- * For a file, a second thread reads the lines, parses their JSON and reads
- * their words (etq_read) while the main thread checks them against the
- * conversation state and prints, in order. Lines travel in batches, each
- * with its own arena and readings. A batch ends at BATCH_LINES lines or
- * BATCH_BYTES of JSON, so memory stays bounded however long the lines. A
- * text over READ_MAX bytes ends its batch unread: the main thread reads it
- * while the reader waits (the rules' word memory is for one thread at a
- * time), and keeps no big reading for long. */
-
-#define BATCH_LINES 128
-#define BATCH_BYTES (256 * 1024)
-#define N_BATCHES 4
-#define READ_MAX (64 * 1024)
-#define READ_KEEP 4096 /* a reading of a longer text is freed once done */
-
-typedef struct {
-	Arena arena;
-	cJSON *lines[BATCH_LINES];
-	EtqReading *readings[BATCH_LINES];
-	gboolean read[BATCH_LINES];   /* readings[i] holds line i's text */
-	gboolean big[BATCH_LINES];    /* … a text over READ_KEEP bytes */
-	guint n;
-	gboolean last;
-	gboolean waits;               /* the reader waits until this batch is done */
-} Batch;
-
-typedef struct {
-	EtqRules *rules;
-	FILE *in;
-	GAsyncQueue *empty, *full, *resume;
-} Reader;
-
-/* Parses line i of a batch and reads its text; FALSE if the text is too
- * long to read here. */
-static gboolean
-read_line(Reader *r, Batch *b, guint i, char *line, gsize len)
-{
-	b->lines[i] = parse_line(line, len);
-	const cJSON *text = cJSON_GetObjectItemCaseSensitive(b->lines[i], "text");
-	b->read[i] = FALSE;
-	if (!cJSON_IsString(text))
-		return TRUE;
-	gsize n = strlen(text->valuestring);
-	if (n > READ_MAX)
-		return FALSE;
-	b->big[i] = n > READ_KEEP;
-	if (!b->readings[i])
-		b->readings[i] = etq_reading_new(r->rules);
-	etq_read(b->readings[i], text->valuestring);
-	b->read[i] = TRUE;
-	return TRUE;
-}
-
-static gpointer
-read_ahead(gpointer data)
-{
-	Reader *r = data;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = 0;
-	while (n >= 0) {
-		Batch *b = g_async_queue_pop(r->empty);
-		arena_reset(&b->arena);
-		arena_here = &b->arena;
-		b->waits = FALSE;
-		for (b->n = 0; !b->waits && b->n < BATCH_LINES && b->arena.total < BATCH_BYTES &&
-		               (n = getline(&line, &cap, r->in)) >= 0; b->n++)
-			b->waits = !read_line(r, b, b->n, line, n);
-		b->last = n < 0;
-		g_async_queue_push(r->full, b);
-		if (b->waits)
-			g_async_queue_pop(r->resume);
-	}
-	free(line);
-	return NULL;
-}
-
 static void
-run_ahead(EtqRules *rules, EtqState *st, Output *o, FILE *in)
-{
-	Batch *batches = g_new0(Batch, N_BATCHES);
-	Reader r = { rules, in, g_async_queue_new(), g_async_queue_new(), g_async_queue_new() };
-	for (int i = 0; i < N_BATCHES; i++)
-		g_async_queue_push(r.empty, &batches[i]);
-	etq_reading_free(etq_reading_new(rules)); /* the rules ready before the thread starts */
-	GThread *reader = g_thread_new("read-ahead", read_ahead, &r);
-	Arena out = { 0 };
-	arena_here = &out;
-	gboolean last;
-	do {
-		Batch *b = g_async_queue_pop(r.full);
-		for (guint i = 0; i < b->n; i++) {
-			handle_line(st, o, b->lines[i], b->read[i] ? b->readings[i] : NULL);
-			arena_reset(&out);
-			if (b->read[i] && b->big[i])
-				g_clear_pointer(&b->readings[i], etq_reading_free);
-		}
-		last = b->last;
-		gboolean waits = b->waits;
-		g_async_queue_push(r.empty, b);
-		if (waits)
-			g_async_queue_push(r.resume, &r);
-	} while (!last);
-	g_thread_join(reader);
-	for (int i = 0; i < N_BATCHES; i++) {
-		arena_clear(&batches[i].arena);
-		for (int k = 0; k < BATCH_LINES; k++)
-			etq_reading_free(batches[i].readings[k]);
-	}
-	arena_clear(&out);
-	g_free(batches);
-	g_async_queue_unref(r.empty);
-	g_async_queue_unref(r.full);
-	g_async_queue_unref(r.resume);
-}
-
-/* ahead: read ahead in a second thread (a file), or line by line. */
-static void
-run_stream(EtqRules *rules, FILE *in, Output *o, gboolean ahead)
+run_stream(EtqRules *rules, FILE *in, Output *o)
 {
 	EtqState *st = etq_state_new(rules, NULL);
 	cJSON_Hooks hooks = { arena_alloc, arena_free };
 	cJSON_InitHooks(&hooks);
-	if (ahead)
-		run_ahead(rules, st, o, in);
-	else
-		run_lines(st, o, in);
+	run_lines(st, o, in);
 	cJSON_InitHooks(NULL);
 	arena_here = NULL;
 	etq_state_free(st);
@@ -476,7 +352,7 @@ run(EtqRules *rules, const char *file, Output *o)
 	/* A client that writes a line and waits for its answer gets it at once. */
 	if (!is_file(in) && !is_file(stdout))
 		setvbuf(stdout, NULL, _IOLBF, 0);
-	run_stream(rules, in, o, is_file(in));
+	run_stream(rules, in, o);
 	if (file)
 		fclose(in);
 	return 0;

@@ -123,24 +123,9 @@ GPtrArray *etq_state_feed(EtqState *state, const EtqEvent *ev, const char **lang
 GPtrArray *etq_state_check(EtqState *state, const EtqEvent *ev, const char **lang);
 
 /* Remembers a message (it was sent or received) without checking it;
- * returns the findings its arrival causes (over-engagement). */
+ * returns the findings its arrival causes (over-engagement). A message
+ * just checked is not read again. */
 GPtrArray *etq_state_record(EtqState *state, const EtqEvent *ev);
-
-/* Reading ahead: what the words of a message say (its phrases, its
- * language) depends on the rules alone, so another thread can work it out
- * while the state is busy with earlier messages: etq_read() into a
- * reading, then etq_state_feed_read() in order. The reading keeps text by
- * pointer until it is read again. One thread at a time may call etq_read()
- * on readings of the same rules (they remember the words they have seen),
- * and the rules must not be loaded further while readings are in use. */
-typedef struct EtqReading EtqReading;
-EtqReading *etq_reading_new(EtqRules *rules);
-void etq_reading_free(EtqReading *reading);
-void etq_read(EtqReading *reading, const char *text);
-/* etq_state_feed for a message read ahead (a reading of another text than
- * ev->text is read again here). */
-GPtrArray *etq_state_feed_read(EtqState *state, const EtqEvent *ev, EtqReading *reading,
-                               const char **lang);
 
 /* Time passes: returns the findings of timers due at t. */
 GPtrArray *etq_state_tick(EtqState *state, gint64 t);

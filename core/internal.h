@@ -119,9 +119,10 @@ struct EtqRules {
 	GPtrArray *sets;                     /* EtqRuleSet */
 	GPtrArray *profiles;                 /* EtqProfile: the languages, by index */
 	EtqLangModel *langid;                /* built with the matcher */
-	/* Built on first use after a load: every phrase of every rule in one
-	 * word-indexed matcher, and the rules in one array. */
+	/* Built at the end of each load: every phrase of every rule in one
+	 * matcher (a trie), and the rules in one array. */
 	EtqMatcher *matcher;
+	guint generation;                    /* matchers built so far: what a state's scratch was read with */
 	GPtrArray *all_rules;
 	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
 	GPtrArray *detectors[N_DETECTORS];   /* the rules of each detector */
@@ -161,8 +162,8 @@ void etq_match_clear(EtqMatch *mt);
 void etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt);
 /* Does phrase `phrase` belong to slot of rule? */
 gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot);
-/* Bytes held by the memory of words seen in messages (bounded). */
-gsize etq_matcher_seen_bytes(const EtqMatcher *m);
+/* Bytes it keeps between messages: the words seen, buffers (bounded). */
+gsize etq_matcher_memory(const EtqMatcher *m);
 
 /* ---- rules.c ---- */
 void etq_rules_prepare(EtqRules *rules);
@@ -203,6 +204,11 @@ void etq_spans_clear(EtqSpans *sp);
 void etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp);
 /* IGNORE_* of the quote and code spans a byte lies in. */
 guint8 etq_spans_kind_at(const EtqSpans *sp, gsize at);
+
+/* ---- state.c ---- */
+/* Bytes a state keeps (with its rules' matcher's memory of words): the
+ * budget tests/test-budget.c holds it to under any input. */
+gsize etq_state_memory(const EtqState *st);
 
 /* ---- check.c: one message against the rules ---- */
 typedef struct {

@@ -24,6 +24,7 @@ enum { OWN_GREETING, OWN_QUESTION, N_OWN };
  * all that memory is cleared once it exceeds SEEN_BYTES. */
 #define SEEN_WORD_MAX 32
 #define SEEN_BYTES (256 * 1024)
+#define RUN_KEEP 1024 /* tokens: a longer message's buffers are not kept */
 
 /* guint64 -> guint, open addressing: the trie's edges and the phrase
  * owners. A value is stored plus one; 0 marks an empty slot. */
@@ -415,9 +416,11 @@ etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slo
 }
 
 gsize
-etq_matcher_seen_bytes(const EtqMatcher *m)
+etq_matcher_memory(const EtqMatcher *m)
 {
-	return m->seen_words->len + (m->seen.mask + 1) * (sizeof *m->seen.keys + sizeof *m->seen.vals);
+	return m->seen_words->len + (m->seen.mask + 1) * (sizeof *m->seen.keys + sizeof *m->seen.vals) +
+	       m->syms_cap * sizeof *m->tok_syms + m->off_cap * sizeof *m->tok_off +
+	       (m->found_cap + m->occ_cap) * sizeof(EtqOccurrence) + m->key->allocated_len;
 }
 
 void
@@ -681,4 +684,11 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 		}
 	set_array(mt->hit_rules, m->hit_rules, m->n_hit, sizeof *m->hit_rules);
 	set_array(mt->occurrences, m->occ, m->n_occ, sizeof *m->occ);
+	if (n > RUN_KEEP) { /* a long message: its buffers go back */
+		g_clear_pointer(&m->tok_syms, g_free);
+		g_clear_pointer(&m->tok_off, g_free);
+		g_clear_pointer(&m->found, g_free);
+		g_clear_pointer(&m->occ, g_free);
+		m->syms_cap = m->off_cap = m->found_cap = m->occ_cap = 0;
+	}
 }

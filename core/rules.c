@@ -313,6 +313,7 @@ etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 		g_free(path);
 	}
 	g_ptr_array_unref(names);
+	etq_rules_prepare(rules); /* at load, not on the first message in the UI */
 	return loaded;
 }
 
@@ -350,6 +351,7 @@ etq_rules_prepare(EtqRules *rules)
 		}
 	}
 	rules->matcher = etq_matcher_build(rules);
+	rules->generation++;
 	if (rules->slot_words)
 		g_hash_table_destroy(rules->slot_words);
 	rules->slot_words = etq_slot_words_new(rules);

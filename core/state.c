@@ -3,32 +3,39 @@
  * Per conversation: whether there was an exchange both ways (cold asks),
  * an unanswered question's deadline, and how many messages each peer sent
  * in a row without a reply. Across conversations: recent outgoing texts,
- * to see the same post going everywhere. Everything is bounded: the least
- * recently active conversations are forgotten beyond max_conversations,
- * and only a window of recent posts is kept. */
+ * to see the same post going everywhere. Everything is bounded in bytes,
+ * whatever a peer sends: the least recently active conversations are
+ * forgotten beyond max_conversations, names are kept up to KEPT_NAME_MAX bytes,
+ * peers and posts are kept as hashes, and only a window of recent posts. */
 #include <string.h>
 #include "internal.h"
 
 #define MAX_STREAK_PEERS 64
 #define MAX_POSTS 512
 #define MAX_POST_CONVS 16
+#define KEPT_NAME_MAX 256            /* bytes of a conversation or peer name kept */
 
 typedef struct {
-	char *name;
+	guint64 peer;           /* hash of the name */
+	guint n;                /* messages in a row without a reply */
+} Streak;
+
+typedef struct {
+	char *name;             /* at most KEPT_NAME_MAX bytes (bounded_name) */
 	gboolean saw_in, saw_out;
 	GList *lru;             /* link in EtqState.lru */
 	gint64 deadline;        /* unanswered question, or -1 */
 	char *asker;
 	GList *pending;         /* link in EtqState.pending */
-	GHashTable *streaks;    /* peer -> messages in a row without a reply */
+	Streak *streaks;        /* MAX_STREAK_PEERS, or NULL */
+	guint n_streaks;
 	int lang;               /* of its last message in a known language, or ETQ_LANG_UND */
 } Conv;
 
 typedef struct {
-	char *key;              /* normalised text */
-	guint hash;             /* of key, computed once per message */
+	guint64 key;            /* hash of the normalised text */
 	guint n;
-	char *convs[MAX_POST_CONVS]; /* where it went, oldest first */
+	guint64 convs[MAX_POST_CONVS]; /* hashes of where it went, oldest first */
 	gint64 times[MAX_POST_CONVS];
 	GList *link;            /* in EtqState.posts_order */
 } Post;
@@ -36,17 +43,48 @@ typedef struct {
 struct EtqState {
 	EtqRules *rules;
 	EtqConfig config;
-	EtqScratch scratch;
-	EtqScratch *s;          /* the message at hand: scratch or a reading's */
+	EtqScratch scratch;     /* the message at hand */
 	GHashTable *convs;      /* name -> Conv */
 	GQueue lru;             /* Conv, most recent first */
 	GQueue pending;         /* Conv with a deadline, earliest first */
 	GHashTable *posts;      /* set of Post, by key */
 	GQueue posts_order;     /* Post, oldest first */
-	Post key;               /* the key of message number key_serial (key.key NULL: none) */
+	Post key;               /* the key of message number key_serial (key.n 0: none) */
 	guint serial, key_serial; /* messages taken in */
+	/* What the scratch holds: a sent message is checked, then recorded,
+	 * and read once. */
+	guint64 text_hash;
+	gsize text_len;
+	guint rules_generation;
 	gint64 now;
 };
+
+/* 64-bit FNV-1a: names, peers and posts are kept as these. */
+static guint64
+hash_bytes(guint64 h, const char *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++)
+		h = (h ^ (guchar)s[i]) * G_GUINT64_CONSTANT(0x100000001B3);
+	return h;
+}
+
+static guint64
+hash_name(const char *s)
+{
+	return hash_bytes(G_GUINT64_CONSTANT(0xCBF29CE484222325), s ? s : "", s ? strlen(s) : 0);
+}
+
+/* A name as kept: itself, or (a peer may send anything) its first bytes
+ * and the hash of the whole, which still tells two long names apart. */
+static char *
+bounded_name(const char *name)
+{
+	gsize len = strlen(name);
+	if (len <= KEPT_NAME_MAX)
+		return g_strdup(name);
+	const char *cut = g_utf8_find_prev_char(name, name + KEPT_NAME_MAX - 20);
+	return g_strdup_printf("%.*s…%016" G_GINT64_MODIFIER "x", (int)(cut ? cut - name : 0), name, hash_name(name));
+}
 
 void
 etq_config_init(EtqConfig *c)
@@ -64,8 +102,7 @@ conv_free(gpointer p)
 	Conv *c = p;
 	g_free(c->name);
 	g_free(c->asker);
-	if (c->streaks)
-		g_hash_table_destroy(c->streaks);
+	g_free(c->streaks);
 	g_free(c);
 }
 
@@ -111,9 +148,12 @@ conv_name(const EtqEvent *ev)
 }
 
 static Conv *
-conv_get(EtqState *st, const char *name, gboolean create)
+conv_get(EtqState *st, const char *raw, gboolean create)
 {
+	char *kept = strlen(raw) > KEPT_NAME_MAX ? bounded_name(raw) : NULL;
+	const char *name = kept ? kept : raw;
 	Conv *c = g_hash_table_lookup(st->convs, name);
+	g_free(kept);
 	if (c) {
 		if (create && c->lru != st->lru.head) { /* most recent first */
 			g_queue_unlink(&st->lru, c->lru);
@@ -126,7 +166,7 @@ conv_get(EtqState *st, const char *name, gboolean create)
 	while (g_queue_get_length(&st->lru) >= MAX(st->config.max_conversations, 1))
 		conv_drop(st, eviction_candidate(st));
 	c = g_new0(Conv, 1);
-	c->name = g_strdup(name);
+	c->name = bounded_name(raw);
 	c->deadline = -1;
 	c->lang = ETQ_LANG_UND;
 	g_queue_push_head(&st->lru, c);
@@ -155,38 +195,24 @@ later(gint64 now, gint64 delay)
 static guint
 post_hash(gconstpointer p)
 {
-	return ((const Post *)p)->hash;
+	return (guint)((const Post *)p)->key;
 }
 
 static gboolean
 post_equal(gconstpointer a, gconstpointer b)
 {
-	return strcmp(((const Post *)a)->key, ((const Post *)b)->key) == 0;
+	return ((const Post *)a)->key == ((const Post *)b)->key;
 }
 
-static void
-post_free(gpointer p)
-{
-	Post *post = p;
-	g_free(post->key);
-	for (guint i = 0; i < post->n; i++)
-		g_free(post->convs[i]);
-	g_free(post);
-}
-
-/* The text with case, spacing and links normalised (the scanner's words,
- * one space apart); NULL if too short to count. */
-static char *
-post_key(const EtqText *t, gint64 min_words)
+/* The hash of the text with case, spacing and links normalised (the
+ * scanner's words); FALSE if too short to count. */
+static gboolean
+post_key(const EtqText *t, gint64 min_words, guint64 *key)
 {
 	if (t->n_words < min_words)
-		return NULL;
-	gsize len = t->norm->len ? t->norm->len - 1 : 0; /* each word ends in NUL */
-	char *key = g_malloc(len + 1);
-	for (gsize i = 0; i < len; i++)
-		key[i] = t->norm->str[i] ? t->norm->str[i] : ' ';
-	key[len] = '\0';
-	return key;
+		return FALSE;
+	*key = hash_bytes(G_GUINT64_CONSTANT(0xCBF29CE484222325), t->norm->str, t->norm->len);
+	return TRUE;
 }
 
 static void
@@ -204,14 +230,14 @@ prune_posts(EtqState *st, gint64 window)
 /* How many other conversations got this post within the window, and
  * whether this one did. */
 static guint
-post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean *here)
+post_spread(const Post *p, guint64 conv, gint64 now, gint64 window, gboolean *here)
 {
 	guint others = 0;
 	*here = FALSE;
 	for (guint i = 0; p && i < p->n; i++) {
 		if (older_than(now, p->times[i], window))
 			continue;
-		if (strcmp(p->convs[i], conv) == 0)
+		if (p->convs[i] == conv)
 			*here = TRUE;
 		else
 			others++;
@@ -220,13 +246,12 @@ post_spread(const Post *p, const char *conv, gint64 now, gint64 window, gboolean
 }
 
 static void
-post_record(EtqState *st, const Post *key, const char *conv)
+post_record(EtqState *st, const Post *key, guint64 conv)
 {
 	Post *p = g_hash_table_lookup(st->posts, key);
 	if (!p) {
 		p = g_new0(Post, 1);
-		p->key = g_strdup(key->key);
-		p->hash = key->hash;
+		p->key = key->key;
 		g_hash_table_add(st->posts, p);
 	} else {
 		g_queue_unlink(&st->posts_order, p->link);
@@ -235,16 +260,15 @@ post_record(EtqState *st, const Post *key, const char *conv)
 	g_queue_push_tail(&st->posts_order, p);
 	p->link = st->posts_order.tail;
 	for (guint i = 0; i < p->n; i++)
-		if (strcmp(p->convs[i], conv) == 0) {
+		if (p->convs[i] == conv) {
 			p->times[i] = st->now;
 			return;
 		}
 	if (p->n == MAX_POST_CONVS) { /* forget the oldest */
-		g_free(p->convs[0]);
 		memmove(p->convs, p->convs + 1, --p->n * sizeof p->convs[0]);
 		memmove(p->times, p->times + 1, p->n * sizeof p->times[0]);
 	}
-	p->convs[p->n] = g_strdup(conv);
+	p->convs[p->n] = conv;
 	p->times[p->n++] = st->now;
 }
 
@@ -258,23 +282,22 @@ check_cross_post(EtqState *st, const EtqEvent *ev, const char *conv, gboolean re
 	if (record)
 		prune_posts(st, window);
 	if (st->key_serial != st->serial) { /* once per message, for check and record */
-		g_free(st->key.key);
-		st->key.key = post_key(&st->s->text, rule->cross_post.min_words);
-		st->key.hash = st->key.key ? g_str_hash(st->key.key) : 0;
+		st->key.n = post_key(&st->scratch.text, rule->cross_post.min_words, &st->key.key);
 		st->key_serial = st->serial;
 	}
-	if (!st->key.key)
+	if (!st->key.n)
 		return;
 	gboolean here;
-	guint spread = post_spread(g_hash_table_lookup(st->posts, &st->key), conv, st->now, window, &here) + 1;
+	guint64 where = hash_name(conv);
+	guint spread = post_spread(g_hash_table_lookup(st->posts, &st->key), where, st->now, window, &here) + 1;
 	if (out && !here && spread == rule->cross_post.conversations) {
 		EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, spread);
 		f->span_start = 0;
-		f->span_end = st->s->text.len;
+		f->span_end = st->scratch.text.len;
 		g_ptr_array_add(out, f);
 	}
 	if (record)
-		post_record(st, &st->key, conv);
+		post_record(st, &st->key, where);
 }
 
 /* ---- timers ---- */
@@ -299,7 +322,7 @@ set_deadline(EtqState *st, Conv *c, const char *asker)
 	if (c->pending)
 		return; /* the first unanswered question counts */
 	c->deadline = later(st->now, MAX(st->config.unanswered_seconds, 0));
-	c->asker = g_strdup(asker);
+	c->asker = bounded_name(asker ? asker : "");
 	/* Deadlines come in time order unless the delay changed: keep it sorted. */
 	GList *l = st->pending.tail;
 	while (l && ((Conv *)l->data)->deadline > c->deadline)
@@ -318,23 +341,26 @@ set_deadline(EtqState *st, Conv *c, const char *asker)
 static void
 record_incoming(EtqState *st, Conv *c, const EtqEvent *ev, int lang, GPtrArray *out)
 {
-	EtqScratch *s = st->s;
+	EtqScratch *s = &st->scratch;
 	gboolean for_me = ev->chat == ETQ_CHAT_IM || etq_mentions(s, ev->me);
 	if (!for_me)
 		return;
 	if (etq_is_question(s, lang) && etq_rules_detector(st->rules, DETECT_UNANSWERED))
 		set_deadline(st, c, ev->peer);
 	if (!c->streaks)
-		c->streaks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		c->streaks = g_new(Streak, MAX_STREAK_PEERS);
 	const char *peer = ev->peer ? ev->peer : "";
-	guint *count = g_hash_table_lookup(c->streaks, peer);
-	if (!count) {
-		if (g_hash_table_size(c->streaks) >= MAX_STREAK_PEERS)
-			g_hash_table_remove_all(c->streaks);
-		count = g_new0(guint, 1);
-		g_hash_table_insert(c->streaks, g_strdup(peer), count);
+	guint64 who = hash_name(peer);
+	Streak *k = c->streaks;
+	while (k < c->streaks + c->n_streaks && k->peer != who) /* at most MAX_STREAK_PEERS */
+		k++;
+	if (k == c->streaks + c->n_streaks) {
+		if (c->n_streaks == MAX_STREAK_PEERS) /* a crowd: start again */
+			c->n_streaks = 0, k = c->streaks;
+		*k = (Streak){ who, 0 };
+		c->n_streaks++;
 	}
-	guint n = ++*count;
+	guint n = ++k->n;
 	const EtqRule *rule = etq_rules_detector(st->rules, DETECT_OVER_ENGAGEMENT);
 	if (rule && out && n == st->config.over_engagement_count)
 		g_ptr_array_add(out, etq_finding_new(rule, ev->dir, c->name, peer, ev->me, 0, n));
@@ -350,8 +376,7 @@ record(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 	if (ev->dir == ETQ_DIR_OUT) {
 		c->saw_out = TRUE;
 		cancel_deadline(st, c);
-		if (c->streaks)
-			g_hash_table_remove_all(c->streaks);
+		c->n_streaks = 0;
 		check_cross_post(st, ev, name, TRUE, NULL);
 	} else {
 		c->saw_in = TRUE;
@@ -378,9 +403,8 @@ etq_state_new(EtqRules *rules, const EtqConfig *config)
 	else
 		etq_config_init(&st->config);
 	etq_scratch_init(&st->scratch);
-	st->s = &st->scratch;
 	st->convs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, conv_free);
-	st->posts = g_hash_table_new_full(post_hash, post_equal, post_free, NULL);
+	st->posts = g_hash_table_new_full(post_hash, post_equal, g_free, NULL);
 	g_queue_init(&st->lru);
 	g_queue_init(&st->pending);
 	g_queue_init(&st->posts_order);
@@ -399,7 +423,6 @@ etq_state_free(EtqState *st)
 	g_hash_table_destroy(st->convs);
 	g_hash_table_destroy(st->posts);
 	etq_scratch_clear(&st->scratch);
-	g_free(st->key.key);
 	g_free(st);
 }
 
@@ -426,27 +449,32 @@ check_message(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 		.engaged = ev->known == ETQ_KNOWN_YES || (c && c->saw_in && c->saw_out),
 		.first = !c || !(c->saw_in || c->saw_out),
 	};
-	etq_check_text(st->rules, st->s, lang, ev, &ctx, name, out);
+	etq_check_text(st->rules, &st->scratch, lang, ev, &ctx, name, out);
 	check_cross_post(st, ev, name, FALSE, out);
 }
 
-/* Takes in the next message, read into s (the state's scratch or a
- * reading's); returns its language, the conversation's when the text
- * alone does not tell (a short "ok", "haha"). */
-static int
-take(EtqState *st, const EtqEvent *ev, EtqScratch *s)
-{
-	st->s = s;
-	st->serial++;
-	Conv *c = conv_get(st, conv_name(ev), FALSE);
-	return etq_langid_decide(st->rules, (const guint *)s->lang_scores->data, c ? c->lang : ETQ_LANG_UND);
-}
-
+/* Reads the message into the scratch, unless it holds it already (the same
+ * bytes, read with the same rules): a sent message is checked, then
+ * recorded. Returns its language, the conversation's when the text alone
+ * does not tell (a short "ok", "haha"). */
 static int
 analyse(EtqState *st, const EtqEvent *ev)
 {
-	etq_analyse(st->rules, &st->scratch, ev);
-	return take(st, ev, &st->scratch);
+	const char *text = ev->text ? ev->text : "";
+	gsize len = strlen(text);
+	guint64 h = hash_bytes(G_GUINT64_CONSTANT(0xCBF29CE484222325), text, len);
+	etq_rules_prepare(st->rules);
+	if (st->serial && h == st->text_hash && len == st->text_len && st->rules_generation == st->rules->generation) {
+		st->scratch.text.text = text; /* the same bytes, maybe elsewhere */
+	} else {
+		etq_analyse(st->rules, &st->scratch, ev);
+		st->text_hash = h;
+		st->text_len = len;
+		st->rules_generation = st->rules->generation;
+		st->serial++;
+	}
+	Conv *c = conv_get(st, conv_name(ev), FALSE);
+	return etq_langid_decide(st->rules, (const guint *)st->scratch.lang_scores->data, c ? c->lang : ETQ_LANG_UND);
 }
 
 GPtrArray *
@@ -492,47 +520,6 @@ etq_state_feed(EtqState *st, const EtqEvent *ev, const char **lang)
 	return feed(st, ev, analyse(st, ev), lang);
 }
 
-/* ---- reading ahead ---- */
-
-struct EtqReading {
-	EtqRules *rules;
-	EtqScratch scratch;
-};
-
-EtqReading *
-etq_reading_new(EtqRules *rules)
-{
-	EtqReading *r = g_new0(EtqReading, 1);
-	r->rules = rules;
-	etq_scratch_init(&r->scratch);
-	etq_rules_prepare(rules); /* here, before another thread reads */
-	return r;
-}
-
-void
-etq_reading_free(EtqReading *r)
-{
-	if (!r)
-		return;
-	etq_scratch_clear(&r->scratch);
-	g_free(r);
-}
-
-void
-etq_read(EtqReading *r, const char *text)
-{
-	EtqEvent ev = { .text = text };
-	etq_analyse(r->rules, &r->scratch, &ev);
-}
-
-GPtrArray *
-etq_state_feed_read(EtqState *st, const EtqEvent *ev, EtqReading *r, const char **lang)
-{
-	if (r->rules != st->rules || r->scratch.text.text != ev->text || !ev->text)
-		return etq_state_feed(st, ev, lang);
-	return feed(st, ev, take(st, ev, &r->scratch), lang);
-}
-
 GPtrArray *
 etq_state_tick(EtqState *st, gint64 t)
 {
@@ -555,6 +542,32 @@ etq_state_forget(EtqState *st, const char *conv)
 	Conv *c = conv_get(st, conv, FALSE);
 	if (c)
 		conv_drop(st, c);
+}
+
+/* GLib's hash table and list nodes, roughly. */
+#define NODE_BYTES 32
+
+static gsize
+scratch_memory(const EtqScratch *s)
+{
+	return s->text.tokens_cap * sizeof(EtqToken) + s->text.norm->allocated_len +
+	       s->match.hits->len * sizeof(EtqRuleHit) + s->match.hit_rules->len * sizeof(guint) +
+	       s->match.occurrences->len * sizeof(EtqOccurrence) + s->match.greeting_cap +
+	       s->spans.cap * (sizeof(guint) + 1) + (s->spans.skipped->len + s->spans.placeholders->len) * sizeof(EtqSpan) +
+	       (s->me.raw ? strlen(s->me.raw) + strlen(s->me.norm) : 0) +
+	       (s->peer.raw ? strlen(s->peer.raw) + strlen(s->peer.norm) : 0);
+}
+
+gsize
+etq_state_memory(const EtqState *st)
+{
+	gsize n = sizeof *st + scratch_memory(&st->scratch) + etq_matcher_memory(st->rules->matcher);
+	for (GList *l = st->lru.head; l; l = l->next) {
+		const Conv *c = l->data;
+		n += sizeof *c + 2 * NODE_BYTES + strlen(c->name) + 1 + (c->asker ? strlen(c->asker) + 1 : 0) +
+		     (c->streaks ? MAX_STREAK_PEERS * sizeof(Streak) : 0) + (c->pending ? NODE_BYTES : 0);
+	}
+	return n + g_queue_get_length((GQueue *)&st->posts_order) * (sizeof(Post) + 2 * NODE_BYTES);
 }
 
 guint

@@ -226,7 +226,11 @@ etq_text_scan(EtqText *t, const char *text)
 	t->n_tokens = 0;
 	g_string_truncate(t->norm, 0);
 	t->text = text ? text : "";
-	t->len = strlen(t->text);
+	t->len = strnlen(t->text, ETQ_TEXT_MAX + 1);
+	if (t->len > ETQ_TEXT_MAX) {
+		const char *cut = g_utf8_find_prev_char(t->text, t->text + ETQ_TEXT_MAX);
+		t->len = cut ? (gsize)(cut - t->text) : 0;
+	}
 	t->n_words = 0;
 	t->question_mark = FALSE;
 	t->has_link = FALSE;

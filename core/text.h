@@ -27,9 +27,14 @@ typedef struct {
 	gboolean ascii;     /* no byte above 0x7F */
 } EtqText;
 
+/* A message is read up to its first ETQ_TEXT_MAX bytes (cut at a
+ * character): what a chat message can hold, and a bound on the work and
+ * memory any one message costs. */
+#define ETQ_TEXT_MAX (64 * 1024)
+
 void etq_text_init(EtqText *t);
 void etq_text_clear(EtqText *t);
-/* Cuts text into tokens, reusing t's buffers. */
+/* Cuts text (up to ETQ_TEXT_MAX bytes: t->len) into tokens, reusing t's buffers. */
 void etq_text_scan(EtqText *t, const char *text);
 
 static inline const char *

@@ -57,6 +57,7 @@ suite() {
 }
 
 suite core build/test-core
+suite budget build/test-budget --verbose
 suite cli sh tests/cli/run.sh
 suite rules sh tests/rules/run.sh
 suite corpus build/score-corpus --gate 0.90 tests/corpus/regression

@@ -5,6 +5,10 @@
  *   bench draft RULES_DIR        the Pidgin companion's live line: one check of a draft
  *                                (etq_state_check, as plugin/draft.c does) for every prefix
  *                                of messages typed key by key, against a state with history
+ *   bench hostile RULES_DIR      what a hostile peer can make one message cost: the
+ *                                slowest of several 4 KB and 1 MB messages of new words,
+ *                                of one phrase head repeated, of words sharing a prefix,
+ *                                with the rules alone and with a 250k-phrase user set
  *
  * The events mix directions, chats, peers (500, or BENCH_PEERS), a tenth as
  * many channels, and ticks, so the timers, conversation state and cross-post
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <cJSON.h>
+#include <glib/gstdio.h>
 #include "etiquette.h"
 
 static int
@@ -192,15 +197,104 @@ bench_draft(const char *dir)
 	return 0;
 }
 
+/* ---- a hostile peer ---- */
+
+static guint word_serial; /* words never seen before, across all messages */
+
+static char *
+hostile_text(const char *kind, gsize size)
+{
+	GString *s = g_string_sized_new(size + 64);
+	while (s->len < size) {
+		if (strcmp(kind, "new words") == 0)
+			g_string_append_printf(s, "q%uz ", word_serial++);
+		else if (strcmp(kind, "phrase heads") == 0)
+			g_string_append(s, "my cv ");
+		else /* words sharing the user set's prefixes */
+			g_string_append_printf(s, "abq%u ", word_serial++);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The slowest of `runs` incoming messages of a kind, in ms of CPU time. */
+static double
+hostile_ms(EtqState *st, const char *kind, gsize size, int runs)
+{
+	gint64 worst = 0;
+	for (int i = 0; i < runs; i++) {
+		char *text = hostile_text(kind, size);
+		EtqEvent ev = { .text = text, .dir = ETQ_DIR_IN, .chat = ETQ_CHAT_IM, .peer = "mallory",
+		                .me = "alex", .known = ETQ_KNOWN_UNSET, .t = i };
+		gint64 t0 = thread_ns() / 1000;
+		g_ptr_array_unref(etq_state_feed(st, &ev, NULL));
+		worst = MAX(worst, thread_ns() / 1000 - t0);
+		g_free(text);
+	}
+	return worst / 1000.0;
+}
+
+/* A user set of 250,000 phrases: 125k "my cv <x>" (one head) and 125k
+ * prefixes sharing their first three letters. */
+static char *
+user_set(void)
+{
+	char *dir = g_dir_make_tmp("etq-bench-XXXXXX", NULL);
+	GString *s = g_string_new("{\"name\": \"huge\", \"description\": \"250k phrases\", \"language\": \"*\",\n"
+	                          " \"rules\": [{\"id\": \"huge.a\", \"category\": \"x-huge\", \"severity\": \"hint\",\n"
+	                          " \"message\": \"m\", \"examples\": [\"my cv x0\"], \"counterexamples\": [\"no\"],\n \"match\": [");
+	for (int i = 0; i < 250000; i++)
+		g_string_append_printf(s, i < 125000 ? "%s\"my cv x%d\"" : "%s\"abq%d*\"", i ? "," : "", i);
+	g_string_append(s, "]}]}\n");
+	char *file = g_build_filename(dir, "huge.json", NULL);
+	if (!g_file_set_contents(file, s->str, s->len, NULL))
+		exit(1);
+	g_free(file);
+	g_string_free(s, TRUE);
+	return dir;
+}
+
+static void
+hostile_cases(EtqRules *rules, const char *label)
+{
+	static const char *const kinds[] = { "new words", "phrase heads", "prefix words" };
+	EtqState *st = etq_state_new(rules, NULL);
+	for (gsize k = 0; k < G_N_ELEMENTS(kinds); k++)
+		printf("hostile peer, %s: %-12s worst of 20 at 4 KB %.3f ms, worst of 5 at 1 MB %.2f ms\n", label,
+		       kinds[k], hostile_ms(st, kinds[k], 4096, 20), hostile_ms(st, kinds[k], 1 << 20, 5));
+	etq_state_free(st);
+}
+
+static int
+bench_hostile(const char *dir)
+{
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, dir, NULL);
+	hostile_cases(rules, "shipped rules");
+	char *user = user_set();
+	gint64 t0 = thread_ns() / 1000;
+	guint n = etq_rules_load_dir(rules, user, NULL);
+	printf("hostile peer: a 250k-phrase user set loads in %.0f ms CPU (%u set)\n", (thread_ns() / 1000 - t0) / 1000.0, n);
+	hostile_cases(rules, "+250k user set");
+	etq_rules_free(rules);
+	char *file = g_build_filename(user, "huge.json", NULL);
+	g_unlink(file);
+	g_rmdir(user);
+	g_free(file);
+	g_free(user);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "hostile") == 0)
+		return bench_hostile(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "load") == 0)
 		return bench_load(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "draft") == 0)
 		return bench_draft(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "generate") == 0)
 		return bench_generate(atol(argv[2]), argc - 3, argv + 3);
-	fprintf(stderr, "usage: bench load RULES_DIR | bench draft RULES_DIR | bench generate N FILE...\n");
+	fprintf(stderr, "usage: bench load RULES_DIR | bench draft RULES_DIR | bench generate N FILE... | bench hostile RULES_DIR\n");
 	return 2;
 }

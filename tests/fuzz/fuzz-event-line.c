@@ -3,8 +3,7 @@
  * The input is what etiquette-check reads on stdin, and it goes through the
  * CLI's own run_stream(): getline, its cJSON arenas, parse_event,
  * etq_state_feed or etq_state_tick, printing; one fresh EtqState per input
- * like one run of the command, line by line or read ahead in a second thread
- * (as for a file) by turns. The CLI source is included rather than mirrored, so the fuzzer
+ * like one run of the command, line by line. The CLI source is included rather than mirrored, so the fuzzer
  * follows it when it changes. Output goes to /dev/null; an odd-sized input is
  * printed with --format text.
  *
@@ -36,7 +35,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
 	if (!in)
 		abort();
 	Output o = { .text_format = size & 1, .colour = (size & 2) != 0, .last_t = 0 };
-	run_stream(rules, in, &o, (size & 4) != 0);
+	run_stream(rules, in, &o);
 	fclose(in);
 	fflush(stdout);
 	return 0;
