@@ -46,7 +46,10 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 	s->spans.ready = FALSE;
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	g_array_set_size(s->lang_scores, rules->profiles->len);
-	etq_langid_score(rules, &s->text, (guint *)s->lang_scores->data);
+	/* code and template slots ({first_name}) are not the message's language */
+	if (strpbrk(s->text.text, "`{[<%$"))
+		etq_spans_find(rules, &s->text, &s->spans);
+	etq_langid_score(rules, &s->text, s->spans.ready ? &s->spans : NULL, (guint *)s->lang_scores->data);
 	return etq_langid_decide(rules, (guint *)s->lang_scores->data, ETQ_LANG_UND);
 }
 

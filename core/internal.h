@@ -175,8 +175,10 @@ const char *etq_l10n_text(const EtqText_l10n *t);
 /* ---- langid.c ---- */
 EtqLangModel *etq_langid_build(const EtqRules *rules);
 void etq_langid_free(EtqLangModel *m);
-/* Points per language (scores[n languages]) for a scanned text. */
-void etq_langid_score(const EtqRules *rules, const EtqText *text, guint *scores);
+/* Points per language (scores[n languages]) for a scanned text; the words
+ * in code and template slots of spans (if not NULL) do not count. */
+typedef struct EtqSpans EtqSpans;
+void etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spans, guint *scores);
 /* The language the scores tell, prior (the conversation's language, or
  * ETQ_LANG_UND) breaking a tie or a silence; ETQ_LANG_UND if none. */
 int etq_langid_decide(const EtqRules *rules, const guint *scores, int prior);
@@ -189,14 +191,14 @@ typedef struct {
 	guint8 kind;        /* IGNORE_* (0 for a placeholder) */
 } EtqSpan;
 
-typedef struct {
+struct EtqSpans {
 	gboolean ready;        /* worked out for the current message */
 	GArray *skipped;       /* EtqSpan: quotes and code */
 	GArray *placeholders;  /* EtqSpan: template slots outside code */
 	guint *sentence;       /* per token: its sentence's number */
 	guint8 *skip;          /* per token: IGNORE_* of the spans it starts in */
 	guint cap;
-} EtqSpans;
+};
 
 GHashTable *etq_slot_words_new(const EtqRules *rules);
 void etq_spans_init(EtqSpans *sp);

@@ -5,20 +5,24 @@
  * and its letters (ß, æ, è) are what a reader goes by too. Everything
  * comes from the language profiles (rules/languages/xx.json): each of
  * their stopwords scores two points, each typical letter two, each other
- * telling word ("langid"/"words": "ciao", "moin") what the profile gives.
- * Then every word that is not a nick, path or acronym adds what its
- * spelling gives away: an ending (-ung, -zione, -het, -ing), a beginning
- * (wh-, hv-, kj-, l') or a letter group inside (th, sch, gli, kj), one
- * point for a hint, two for a sure sign (n't, -cht, -zione), at most two
- * per word and language. That is what carries the short lines with no
- * stopword ("Tom sembra imbarazzato", "Gullprisen varierer daglig").
+ * telling word ("langid"/"words": "ciao", "moin") what the profile gives,
+ * and a word that only one language's rules and lists use one point (its
+ * own vocabulary: "lebenslauf", "hallaien"). A drawn-out word ("hallooo")
+ * is looked up with the run cut short. Then every word that is not known,
+ * a nick, path or acronym adds what its spelling gives away: an ending
+ * (-ung, -zione, -het, -ing), a beginning (wh-, hv-, kj-, l') or a letter
+ * group inside (th, sch, gli, kj), one point for a hint, two for a sure
+ * sign (n't, -cht, -zione), at most two per word and language. That is
+ * what carries the short lines with no stopword ("Tom sembra
+ * imbarazzato", "Gullprisen varierer daglig"). Words in code or in a
+ * template slot ({first_name}) are nobody's language and do not count.
  *
  * The conversation's language (of its last message that told one) gets two
  * points more: a short "ok", "ja" or "hallo" stays in it, while a line
- * with more to say switches. The best language wins if it has at least two
- * points and beats the next, or ties with the conversation's; otherwise the
- * line is "und", and every language's rules apply to it: better than a
- * wrong language, whose rules would replace the right ones.
+ * with more to say switches. The best language wins if it has a point and
+ * beats the next, or ties with the conversation's; otherwise the line is
+ * "und", and every language's rules apply to it: better than a wrong
+ * language, whose rules would replace the right ones.
  *
  * `make langid-eval` measures the scorer against libexttextcat;
  * tests/langid/run.sh holds it to labelled samples. */
@@ -28,7 +32,8 @@
 #define W_STOPWORD 2
 #define W_LETTER 2
 #define W_WORD_MAX 2   /* spelling points per word and language */
-#define MIN_SCORE 2    /* below this the line is "und" */
+#define MIN_SCORE 1    /* below this the line is "und" */
+#define W_RULE_WORD 1  /* a word only one language's rules and lists use */
 #define W_PRIOR 2      /* for the conversation's language: "ok" or "ja" stays in it */
 #define MAX_WORDS 256  /* words looked up: a long message has stopwords enough */
 #define MAX_SPELT 64   /* words whose spelling is looked at */
@@ -44,6 +49,7 @@ typedef struct {
 
 struct EtqLangModel {
 	guint n_langs;
+	GStringChunk *rule_words;       /* the texts of the words from rules and lists */
 	GHashTable *words;              /* normalised word -> GArray of Sign */
 	GHashTable *letters;            /* lowercase gunichar -> GArray of Sign */
 	GArray *endings[256];           /* Sign, by the ending's last byte */
@@ -131,6 +137,66 @@ signs_free(gpointer list)
 	g_array_free(list, TRUE);
 }
 
+/* Notes the words of one phrase of language lang in owners (word -> lang
+ * + 1, or G_MAXUINT once two languages use it). Words of letters only, of
+ * three or more: no wildcards, stems or numbers. */
+static void
+note_phrase_words(GHashTable *owners, const char *phrase, guint lang)
+{
+	char **words = g_strsplit(phrase, " ", -1);
+	for (char **w = words; *w; w++) {
+		gboolean letters = strlen(*w) >= 3;
+		for (const char *p = *w; letters && *p; p++)
+			letters = g_ascii_islower(*p) || (guchar)*p >= 0x80 || *p == '\'';
+		if (!letters)
+			continue;
+		guint was = GPOINTER_TO_UINT(g_hash_table_lookup(owners, *w));
+		if (!was)
+			g_hash_table_insert(owners, g_strdup(*w), GUINT_TO_POINTER(lang + 1));
+		else if (was != lang + 1)
+			g_hash_table_insert(owners, g_strdup(*w), GUINT_TO_POINTER(G_MAXUINT));
+	}
+	g_strfreev(words);
+}
+
+/* A language's own vocabulary is in its rules and lists: a word that the
+ * phrases of one language only use tells that language a little. */
+static void
+add_rule_words(EtqLangModel *m, const EtqRules *rules)
+{
+	GHashTable *owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
+		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
+		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
+			for (guint i = 0; rule->phrases[slot] && i < rule->phrases[slot]->len; i++)
+				note_phrase_words(owners, g_ptr_array_index(rule->phrases[slot], i), rule->lang);
+	}
+	for (guint l = 0; l < m->n_langs; l++) {
+		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
+		GHashTableIter it;
+		gpointer list;
+		g_hash_table_iter_init(&it, p->lists);
+		while (g_hash_table_iter_next(&it, NULL, &list))
+			for (guint i = 0; i < ((GPtrArray *)list)->len; i++) {
+				char *norm = etq_normalise_phrase(g_ptr_array_index((GPtrArray *)list, i));
+				note_phrase_words(owners, norm, l);
+				g_free(norm);
+			}
+	}
+	m->rule_words = g_string_chunk_new(4096);
+	GHashTableIter it;
+	gpointer word, owner;
+	g_hash_table_iter_init(&it, owners);
+	while (g_hash_table_iter_next(&it, &word, &owner)) {
+		guint lang = GPOINTER_TO_UINT(owner) - 1;
+		if (GPOINTER_TO_UINT(owner) == G_MAXUINT || g_hash_table_contains(m->words, word))
+			continue; /* shared, or a sign of its own already */
+		const char *w = g_string_chunk_insert(m->rule_words, word);
+		add_to_table(m->words, (gpointer)w, (Sign){ w, lang, 0, W_RULE_WORD, FALSE });
+	}
+	g_hash_table_destroy(owners);
+}
+
 EtqLangModel *
 etq_langid_build(const EtqRules *rules)
 {
@@ -140,6 +206,7 @@ etq_langid_build(const EtqRules *rules)
 	m->letters = g_hash_table_new_full(NULL, NULL, NULL, signs_free);
 	for (guint l = 0; l < m->n_langs; l++)
 		add_profile(m, l, g_ptr_array_index(rules->profiles, l));
+	add_rule_words(m, rules);
 	return m;
 }
 
@@ -150,6 +217,7 @@ etq_langid_free(EtqLangModel *m)
 		return;
 	g_hash_table_destroy(m->words);
 	g_hash_table_destroy(m->letters);
+	g_string_chunk_free(m->rule_words);
 	for (guint i = 0; i < 256; i++) {
 		if (m->endings[i])
 			g_array_free(m->endings[i], TRUE);
@@ -170,6 +238,32 @@ etq_is_stopword(const EtqRules *rules, const char *norm)
 		if (g_array_index(list, Sign, i).stopword)
 			return TRUE;
 	return FALSE;
+}
+
+/* The signs of a normalised word; a word drawn out ("hallooo", "heyyy",
+ * "ciaooo") is looked up with the run of letters cut to one, then two. */
+static const GArray *
+word_signs(const EtqLangModel *m, const char *w, gsize n)
+{
+	const GArray *list = g_hash_table_lookup(m->words, w);
+	if (list || n < 3 || n > 64)
+		return list;
+	gboolean drawn_out = FALSE;
+	for (gsize i = 2; i < n && !drawn_out; i++)
+		drawn_out = w[i] == w[i - 1] && w[i] == w[i - 2];
+	for (gsize keep = 1; drawn_out && !list && keep <= 2; keep++) {
+		char cut[65];
+		gsize k = 0;
+		for (gsize i = 0, run; i < n; i += run) {
+			for (run = 1; i + run < n && w[i + run] == w[i]; run++)
+				;
+			for (gsize r = 0; r < (run >= 3 ? keep : run); r++)
+				cut[k++] = w[i];
+		}
+		cut[k] = '\0';
+		list = g_hash_table_lookup(m->words, cut);
+	}
+	return list;
 }
 
 static void
@@ -282,18 +376,45 @@ letter_points(const EtqLangModel *m, const EtqText *t, guint *score)
 	}
 }
 
+/* Is token i in code or a template slot? */
+static gboolean
+aside(const EtqSpans *spans, const EtqText *text, guint i)
+{
+	if (!spans)
+		return FALSE;
+	if (spans->skip[i] & IGNORE_CODE)
+		return TRUE;
+	gsize at = etq_text_token(text, i)->start;
+	for (guint k = 0; k < spans->placeholders->len; k++) {
+		const EtqSpan *s = &g_array_index(spans->placeholders, EtqSpan, k);
+		if (at >= s->start && at < s->end)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 void
-etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
+etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spans, guint *score)
 {
 	const EtqLangModel *m = rules->langid;
 	if (!m->n_langs)
 		return; /* no profile: no language */
 	memset(score, 0, m->n_langs * sizeof *score);
+	/* A word known as a stopword or telling word says what it is; its
+	 * spelling says no more. */
+	gboolean known[MAX_SPELT] = { FALSE };
 	guint n = MIN(text->n_tokens, MAX_WORDS);
 	for (guint i = 0; i < n; i++) {
 		const EtqToken *tok = etq_text_token(text, i);
-		if (!tok->link)
-			add_points(g_hash_table_lookup(m->words, etq_token_norm(text, tok)), score);
+		if (aside(spans, text, i)) {
+			if (i < MAX_SPELT)
+				known[i] = TRUE; /* nor its spelling */
+			continue;
+		}
+		const GArray *signs = tok->link ? NULL : word_signs(m, etq_token_norm(text, tok), tok->norm_len);
+		add_points(signs, score);
+		for (guint k = 0; i < MAX_SPELT && signs && k < signs->len; k++)
+			known[i] |= g_array_index(signs, Sign, k).points >= W_STOPWORD;
 	}
 	if (!text->ascii)
 		letter_points(m, text, score);
@@ -301,7 +422,7 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, guint *score)
 	memset(points, 0, m->n_langs * sizeof *points);
 	n = MIN(text->n_tokens, MAX_SPELT);
 	for (guint i = 0; i < n; i++)
-		if (telling_word(text, i)) {
+		if (!known[i] && telling_word(text, i)) {
 			const EtqToken *tok = etq_text_token(text, i);
 			word_points(m, etq_token_norm(text, tok), tok->norm_len, points, score);
 		}

@@ -465,6 +465,11 @@ test_new_language(void)
 	g_assert_cmpstr(etq_rules_language(rules, "voilà"), ==, "fr");
 	g_assert_cmpstr(etq_rules_language(rules, "heureux"), ==, "fr");
 	g_assert_cmpstr(etq_rules_language(rules, "qu'importe"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "saluuut"), ==, "fr"); /* drawn out */
+	/* a word of the French rules and lists only */
+	g_assert_cmpstr(etq_rules_language(rules, "coucou"), ==, "fr");
+	/* code is no one's language */
+	g_assert_cmpstr(etq_rules_language(rules, "je ne sais pas: `the you the you`"), ==, "fr");
 	g_assert_cmpstr(etq_rules_language(rules, "Ich weiß es nicht, und du?"), ==, "de");
 	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
 	EtqState *st = etq_state_new(rules, NULL);
