@@ -395,7 +395,7 @@ try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const Et
 	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
 	if (!careful(rule) && ((need_also && !slot_hit(s, rule, SLOT_ALSO)) || slot_hit(s, rule, SLOT_UNLESS)))
 		return;
-	if (!when_holds(rules, s, rule, lang, ev, ctx))
+	if (s->text.n_words < rule->min_words || !when_holds(rules, s, rule, lang, ev, ctx))
 		return;
 	EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, 0);
 	if (start < 0)

@@ -451,6 +451,21 @@ parse_near(EtqLoad *c, const cJSON *j, EtqRule *rule)
 	return ok;
 }
 
+/* "min_words": N at c->at. */
+static gboolean
+parse_min_words(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "min_words");
+	if (!n)
+		return TRUE;
+	if (!cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 100 || n->valuedouble != (int)n->valuedouble) {
+		etq_fail_in(c, "min_words", "\"min_words\" must be a whole number from 1 to 100");
+		return FALSE;
+	}
+	rule->min_words = (guint)n->valuedouble;
+	return TRUE;
+}
+
 /* "ignore": ["quotes", "code"] at c->at. */
 static gboolean
 parse_ignore(EtqLoad *c, const cJSON *j, EtqRule *rule)
@@ -552,7 +567,7 @@ static EtqRule *
 parse_rule(EtqLoad *c, const cJSON *j)
 {
 	static const char *const keys[] = { "id", "category", "severity", "dir", "chat", "match",
-		"regex", "also", "unless", "exclude", "near", "ignore", "when", "detector", "params",
+		"regex", "also", "unless", "exclude", "near", "ignore", "min_words", "when", "detector", "params",
 		"message", "message_in", "message_out", "suggestion", "suggestion_in", "suggestion_out",
 		"examples", "counterexamples", NULL };
 	static const char *const dirs[] = { "in", "out", "any", NULL };
@@ -577,7 +592,7 @@ parse_rule(EtqLoad *c, const cJSON *j)
 	        && parse_choice(c, j, "chat", chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
 	ok = ok && parse_detector(c, j, rule);
 	ok = ok && parse_slots(c, j, rule);
-	ok = ok && parse_near(c, j, rule) && parse_ignore(c, j, rule);
+	ok = ok && parse_near(c, j, rule) && parse_ignore(c, j, rule) && parse_min_words(c, j, rule);
 	ok = ok && parse_when_at(c, j, rule);
 	if (ok && !rule->detector && !rule->regex && rule->phrases[SLOT_MATCH]->len == 0 &&
 	    !rule->flags[SLOT_MATCH])

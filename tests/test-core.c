@@ -940,7 +940,7 @@ static void
 test_v2_ids_per_language(void)
 {
 	EtqRules *rules = v2_rules();
-	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "careful")), ==, 5);
+	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "careful")), ==, 6);
 	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
 	etq_rules_free(rules);
 }
@@ -955,6 +955,16 @@ test_v2_near(void)
 	/* "later" in another sentence does not cancel; in the same one it does */
 	assert_fired(rules, "could you review my cv? later is fine", ETQ_DIR_OUT, "x-near x-negated x-quoted");
 	assert_fired(rules, "could you review my cv later", ETQ_DIR_OUT, "x-negated x-quoted");
+	etq_rules_free(rules);
+}
+
+/* min_words: a short line is not read by the rule */
+static void
+test_v2_min_words(void)
+{
+	EtqRules *rules = v2_rules();
+	assert_fired(rules, "send me the answers to the quiz", ETQ_DIR_OUT, "x-long");
+	assert_fired(rules, "send me that", ETQ_DIR_OUT, "");
 	etq_rules_free(rules);
 }
 
@@ -1054,6 +1064,8 @@ test_v2_errors(void)
 		  "x.json:3: \"ignore\" must be a list of \"quotes\" and \"code\"" },
 		{ "\"match\": [\"a b\"], \"message_in\": \"m\",",
 		  "x.json:3: \"message_in\" on a rule that never sees incoming messages" },
+		{ "\"match\": [\"a b\"], \"min_words\": 0,",
+		  "x.json:3: \"min_words\" must be a whole number from 1 to 100" },
 		{ "\"match\": [\"a b\"], \"exclude\": [\"@nothing\"],",
 		  "x.json:3: no list \"@nothing\" in this file or the language profile" },
 	};
@@ -1155,6 +1167,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/v2/ids-per-language", test_v2_ids_per_language);
 	g_test_add_func("/core/v2/near", test_v2_near);
 	g_test_add_func("/core/v2/ignore", test_v2_ignore);
+	g_test_add_func("/core/v2/min-words", test_v2_min_words);
 	g_test_add_func("/core/v2/exclude", test_v2_exclude);
 	g_test_add_func("/core/v2/placeholders", test_v2_placeholders);
 	g_test_add_func("/core/v2/directions", test_v2_directions);
