@@ -64,9 +64,43 @@ after_greeting(const EtqScratch *s)
 	return i;
 }
 
-/* The word a message is addressed to (@maria, "anna: …", "hey Tom, …"), or -1. */
+/* A stopword of the message's language (of any language when it is not known). */
+static gboolean
+stopword_of(const EtqRules *rules, int lang, const char *norm)
+{
+	if (lang < 0 || (guint)lang >= rules->profiles->len)
+		return etq_is_stopword(rules, norm);
+	const GPtrArray *words = ((const EtqProfile *)g_ptr_array_index(rules->profiles, lang))->stopwords;
+	for (guint i = 0; words && i < words->len; i++)
+		if (strcmp(g_ptr_array_index(words, i), norm) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Does the message open with a capitalised name and go on straight to the
+ * point, "Chiara come va?", "Nico mi anticiperesti …?": a name no word of
+ * the language, before a question or request word of the language? */
+static gboolean
+bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
+{
+	const EtqText *t = &s->text;
+	const EtqToken *tok = etq_text_token(t, i);
+	gunichar first = g_utf8_get_char_validated(t->text + tok->start, tok->end - tok->start);
+	if (!g_unichar_isalnum(tok->next) || lang < 0 || first == (gunichar)-1 || first == (gunichar)-2 || !g_unichar_isupper(first) ||
+	    stopword_of(rules, lang, etq_token_norm(t, tok)))
+		return FALSE;
+	const GArray *q = s->match.question_start;
+	if (q && (guint)lang < q->len && g_array_index(q, int, lang) == (int)i + 1)
+		return TRUE;
+	/* "Nico mi presti …?", "Lisa du, kannst …?" */
+	return s->text.question_mark && i + 1 < t->n_tokens &&
+	       stopword_of(rules, lang, etq_token_norm(t, etq_text_token(t, i + 1)));
+}
+
+/* The word a message is addressed to (@maria, "anna: …", "hey Tom, …",
+ * "Chiara come va?"), or -1. */
 static int
-addressee(const EtqRules *rules, const EtqScratch *s)
+addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 {
 	const EtqText *t = &s->text;
 	guint n = t->n_tokens;
@@ -78,11 +112,12 @@ addressee(const EtqRules *rules, const EtqScratch *s)
 		return -1;
 	const EtqToken *tok = etq_text_token(t, i);
 	const char *norm = etq_token_norm(t, tok);
-	/* "per: …" names someone even when the name is also a word; "so, …" does not */
-	if ((tok->next != ':' && tok->next != ',') || tok->link || g_ascii_isdigit(norm[0]) ||
-	    (tok->next == ',' && etq_is_stopword(rules, norm)))
+	if (tok->link || g_ascii_isdigit(norm[0]))
 		return -1;
-	return i;
+	/* "per: …" names someone even when the name is also a word; "so, …" does not */
+	if (tok->next == ':' || (tok->next == ',' && !stopword_of(rules, lang, norm)))
+		return i;
+	return bare_name(rules, s, lang, i) ? (int)i : -1;
 }
 
 static gboolean
@@ -139,9 +174,9 @@ etq_mentions(EtqScratch *s, const char *name)
 }
 
 gboolean
-etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, const char *me)
+etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, int lang, const char *me)
 {
-	int a = addressee(rules, s);
+	int a = addressee(rules, s, lang);
 	if (a < 0 || !me)
 		return FALSE;
 	return !same_name(&s->text, a, etq_name_norm(&s->me, me), NULL);
@@ -203,7 +238,7 @@ when_holds(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang,
 		gboolean v = FALSE;
 		switch (w) {
 		case WHEN_ENGAGED: v = ctx->engaged; break;
-		case WHEN_ADDRESSED: v = addressee(rules, s) >= 0; break;
+		case WHEN_ADDRESSED: v = addressee(rules, s, lang) >= 0; break;
 		case WHEN_MENTIONS_ME: v = etq_mentions(s, ev->me); break;
 		case WHEN_QUESTION: v = etq_is_question(s, lang); break;
 		case WHEN_LINK: v = s->text.has_link; break;
@@ -413,7 +448,7 @@ etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
 {
 	/* In a group, what others say to someone else is not the user's business. */
 	if (ev->dir == ETQ_DIR_IN && ev->chat == ETQ_CHAT_GROUP &&
-	    etq_addressed_to_other(rules, s, ev->me))
+	    etq_addressed_to_other(rules, s, lang, ev->me))
 		return;
 	guint first_out = out->len;
 	const GArray *hit_rules = s->match.hit_rules;

@@ -242,7 +242,7 @@ void etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev
 gboolean etq_is_question(const EtqScratch *s, int lang);
 const char *etq_name_norm(EtqName *cache, const char *raw);
 gboolean etq_mentions(EtqScratch *s, const char *name);
-gboolean etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, const char *me);
+gboolean etq_addressed_to_other(const EtqRules *rules, EtqScratch *s, int lang, const char *me);
 EtqFinding *etq_finding_new(const EtqRule *rule, EtqDirection dir, const char *conv, const char *peer,
                             const char *me, gint64 minutes, gint64 count);
 

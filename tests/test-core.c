@@ -650,6 +650,17 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "");
 	ev.text = "well, could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
+	/* a capitalised name straight before a question word or a pronoun of the language */
+	ev.text = "Anna could you introduce me to your boss?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Anna you could introduce me to your boss?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "anna could you introduce me to your boss?";
+	assert_feed(f, ev, "");
+	ev.text = "Rust could introduce me to your boss";
+	assert_feed(f, ev, "");
+	ev.text = "Well could anyone introduce me to rust?";
+	assert_feed(f, ev, "");
 }
 
 static void

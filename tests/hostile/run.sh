@@ -400,14 +400,16 @@ if run collide "$u"; then
 		grep -q '"category":"unanswered"' "$work/collide.out" && ! grep -q '"rule":"networking\.' "$work/collide.out"
 	check $? "set name collision: the user's \"networking\" replaces the shipped one, the other sets still work"
 fi
-# A rule id that a shipped set already uses: refused with a clear error.
+# A rule id that a shipped set already uses in the same language: refused
+# with a clear error (an id names an idea, once per language).
 u=$work/u/collide-id
 new_set "$u/mine" mine
 id=$(sed -n 's/.*"id": *"\(networking[^"]*\)".*/\1/p' rules/networking/en.json | head -1)
-rule_file "$id" ', "match": ["review my cv"]' 'please review my cv' >"$u/mine/any.json"
+rule_file "$id" ', "match": ["review my cv"]' 'please review my cv' |
+	sed 's/"language": "\*"/"language": "en"/' >"$u/mine/en.json"
 if run collide-id "$u"; then
-	error_like collide-id "$u/mine/any.json" "used twice" && shipped_work collide-id
-	check $? "rule id collision ($id): refused with a clear error, the shipped sets still work"
+	error_like collide-id "$u/mine/en.json" "used twice" && shipped_work collide-id
+	check $? "rule id collision ($id in en): refused with a clear error, the shipped sets still work"
 fi
 # Two user sets with the same name: the later one wins (sorted by folder name).
 u=$work/u/collide-twice
