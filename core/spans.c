@@ -265,8 +265,10 @@ find_bracketed(GHashTable *words, const char *text, gsize len, const GArray *cod
 			const char *q = start;
 			while (q < end && q - start <= MAX_SLOT_BYTES && *q != want && *q != '\n' && *q != *p)
 				q++;
-			/* <name> is how commands write an argument; <NAME> or <Name> is a slot */
-			gboolean argument = *p == '<' && !has_upper(start, q - start);
+			/* <name> is how commands write an argument; <NAME>, <Name> or a
+			 * <name> that ends a greeting ("Ciao <nome>, …") is a slot */
+			gboolean argument = *p == '<' && !has_upper(start, q - start) &&
+			                    !(q + 1 < end && strchr(",!:", q[1]));
 			if (q < end && *q == want && q > start && !argument && reads_like_slot(words, start, q - start, FALSE)) {
 				const char *stop = q;
 				while (stop < end && *stop == want)
