@@ -19,9 +19,9 @@ DEFS        = -DETQ_RULES_DIR='"$(RULESDIR)"' -DETQ_LOCALE_DIR='"$(LOCALEDIR)"'
 BUILD_DEPS := gcc make pkg-config libglib2.0-dev libcjson-dev libpcre2-dev libstemmer-dev libpurple-dev pidgin-dev \
               gettext
 # llvm: llvm-symbolizer, so sanitizer reports name our source lines on a fresh machine
-# imagemagick: import, the real-Pidgin tests' screenshots
+# imagemagick: import, the real-Pidgin tests' screenshots; tmux, finch: the real-Finch test
 TEST_DEPS  := ngircd valgrind llvm build-essential debhelper dpkg-dev lintian fakeroot xvfb xdotool pidgin \
-              imagemagick
+              imagemagick tmux finch
 DEMO_DEPS  := finch
 
 CORE_SRC := $(wildcard core/*.c)

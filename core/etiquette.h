@@ -113,6 +113,9 @@ EtqState *etq_state_new(EtqRules *rules, const EtqConfig *config);
 void etq_state_free(EtqState *state);
 void etq_state_set_config(EtqState *state, const EtqConfig *config);
 
+/* Gives the state other rules (a reload); the old ones may be freed after. */
+void etq_state_set_rules(EtqState *state, EtqRules *rules);
+
 /* Checks a message, remembers it, and fires the timers due at ev->t.
  * Returns the findings (EtqFinding *, freed with the array). lang, if not
  * NULL, receives the message's language (a static string). */

@@ -434,6 +434,19 @@ etq_state_set_config(EtqState *st, const EtqConfig *config)
 		conv_drop(st, g_queue_peek_tail(&st->lru));
 }
 
+/* New rules for the same state: what it remembers of the conversations
+ * (exchanges, pending questions, streaks, recent posts) stays. The words of
+ * the last message were read with the old rules, so they are read again. */
+void
+etq_state_set_rules(EtqState *st, EtqRules *rules)
+{
+	st->rules = rules;
+	etq_scratch_clear(&st->scratch);
+	etq_scratch_init(&st->scratch);
+	st->s = &st->scratch;
+	st->serial++;
+}
+
 static GPtrArray *
 findings_new(void)
 {

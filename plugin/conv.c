@@ -7,6 +7,7 @@
  * conversation is closed or the plugin unloads.
  */
 #include <string.h>
+#include <time.h>
 
 #include "etiquette-plugin.h"
 
@@ -113,11 +114,50 @@ static const char *my_name(PurpleConversation *conv)
 	return me ? me : purple_account_get_username(account);
 }
 
-/* Known: a buddy in the buddy list. Otherwise the core decides from the
- * history of the conversation. */
-static EtqKnown known(PurpleAccount *account, const char *who)
+/* The name the user sees for the conversation (alias or channel). */
+const char *etqp_conv_title(PurpleConversation *conv)
 {
-	return who && purple_find_buddy(account, who) ? ETQ_KNOWN_YES : ETQ_KNOWN_UNSET;
+	const char *title = purple_conversation_get_title(conv);
+
+	return title && *title ? title : purple_conversation_get_name(conv);
+}
+
+/* Whether libpurple's logs hold an IM conversation with who that began
+ * before this one: someone the user talked with in an earlier session.
+ * Read once per conversation (the logs are files). */
+static gboolean logged_before(EtqConv *c, PurpleAccount *account, const char *who)
+{
+	GList *logs, *l;
+	time_t since;
+
+	if (c->logged != 0)
+		return c->logged > 0;
+	since = time(NULL);
+	for (l = c->conv->logs; l != NULL; l = l->next)
+		since = MIN(since, ((PurpleLog *)l->data)->time);
+	c->logged = -1;
+	if (purple_log_get_total_size(PURPLE_LOG_IM, who, account) > 0) {
+		logs = purple_log_get_logs(PURPLE_LOG_IM, who, account);
+		for (l = logs; l != NULL; l = l->next)
+			if (((PurpleLog *)l->data)->time < since)
+				c->logged = 1;
+		g_list_free_full(logs, (GDestroyNotify)purple_log_free);
+	}
+	return c->logged > 0;
+}
+
+/* Known: a buddy in the buddy list, or someone from an earlier logged
+ * conversation. Otherwise the core decides from this conversation. */
+static EtqKnown known(EtqConv *c, PurpleAccount *account, const char *who)
+{
+	if (who == NULL)
+		return ETQ_KNOWN_UNSET;
+	if (purple_find_buddy(account, who) != NULL)
+		return ETQ_KNOWN_YES;
+	if (purple_conversation_get_type(c->conv) == PURPLE_CONV_TYPE_IM &&
+	    logged_before(c, account, who))
+		return ETQ_KNOWN_YES;
+	return ETQ_KNOWN_UNSET;
 }
 
 void etqp_event_init(EtqEvent *ev, EtqConv *c, EtqDirection dir,
@@ -136,10 +176,10 @@ void etqp_event_init(EtqEvent *ev, EtqConv *c, EtqDirection dir,
 	if (purple_conversation_get_type(conv) == PURPLE_CONV_TYPE_CHAT) {
 		ev->chat = ETQ_CHAT_GROUP;
 		ev->peer = dir == ETQ_DIR_IN && who ? who : name;
-		ev->known = dir == ETQ_DIR_IN ? known(account, who) : ETQ_KNOWN_UNSET;
+		ev->known = dir == ETQ_DIR_IN ? known(c, account, who) : ETQ_KNOWN_UNSET;
 	} else {
 		ev->chat = ETQ_CHAT_IM;
 		ev->peer = name;
-		ev->known = known(account, name);
+		ev->known = known(c, account, name);
 	}
 }

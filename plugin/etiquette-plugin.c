@@ -5,6 +5,8 @@
  * the timer, close the dialogs (their held text goes back to the user),
  * free all state.
  */
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "etiquette-plugin.h"
@@ -18,15 +20,18 @@
 
 EtqPlugin *etqp = NULL;
 
-/* The build folder of a source tree, when the plugin was loaded from it:
- * the directory of plugin->path if it is called "build". */
+/* The build folder of a source tree, when the plugin was loaded from it
+ * (or from a link to it): the directory of the file if it is called
+ * "build". */
 static char *source_build_dir(PurplePlugin *plugin)
 {
-	char *dir, *base;
+	char *dir, *base, *file;
 
 	if (plugin == NULL || plugin->path == NULL)
 		return NULL;
-	dir = g_path_get_dirname(plugin->path);
+	file = realpath(plugin->path, NULL);
+	dir = g_path_get_dirname(file ? file : plugin->path);
+	free(file);
 	base = g_path_get_basename(dir);
 	if (strcmp(base, "build") != 0) {
 		g_free(dir);
@@ -70,34 +75,51 @@ static char *locale_dir(PurplePlugin *plugin)
 	return g_strdup(ETQ_LOCALE_DIR);
 }
 
-static guint load_dir(EtqRules *rules, const char *dir)
+/* Problems go to the debug log, and into errors when it is given. */
+static guint load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 {
-	GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
-	guint i, n = etq_rules_load_dir(rules, dir, errors);
+	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+	guint i, n = etq_rules_load_dir(rules, dir, found);
 
-	for (i = 0; i < errors->len; i++)
+	for (i = 0; i < found->len; i++) {
 		purple_debug_warning(ETQP_DEBUG, "%s\n",
-		                     (const char *)g_ptr_array_index(errors, i));
+		                     (const char *)g_ptr_array_index(found, i));
+		if (errors != NULL)
+			g_ptr_array_add(errors, g_strdup(g_ptr_array_index(found, i)));
+	}
 	purple_debug_info(ETQP_DEBUG, "%u rule sets from %s\n", n, dir);
-	g_ptr_array_unref(errors);
+	g_ptr_array_unref(found);
 	return n;
 }
 
-static EtqRules *load_rules(PurplePlugin *plugin)
+/* The shipped rule sets, then the user's rules_dir. errors (may be NULL)
+ * gets the problems of the user's folder: a folder that does not exist is
+ * one. */
+EtqRules *etqp_load_rules(GPtrArray *errors)
 {
 	EtqRules *rules = etq_rules_new();
-	char *shipped = shipped_rules_dir(plugin);
+	char *shipped = shipped_rules_dir(etqp->plugin);
 	char *user = etqp_pref_rules_dir();
 
 	if (g_file_test(shipped, G_FILE_TEST_IS_DIR))
-		load_dir(rules, shipped);
+		load_dir(rules, shipped, NULL);
 	else
 		purple_debug_warning(ETQP_DEBUG, "no rule sets installed in %s\n", shipped);
 	if (user != NULL && g_file_test(user, G_FILE_TEST_IS_DIR))
-		load_dir(rules, user);
+		load_dir(rules, user, errors);
+	else if (user != NULL && errors != NULL)
+		g_ptr_array_add(errors, g_strdup_printf(_("%s: not a folder"), user));
 	g_free(shipped);
 	g_free(user);
 	return rules;
+}
+
+/* The rules in use from now on, with a toggle per rule set. */
+static void adopt_rules(EtqRules *rules)
+{
+	etqp->rules = rules;
+	etqp_prefs_add_rulesets();
+	etqp_prefs_apply();
 }
 
 /* Rules and a fresh state, configured from the preferences. */
@@ -105,9 +127,7 @@ static void start_core(void)
 {
 	EtqConfig config;
 
-	etqp->rules = load_rules(etqp->plugin);
-	etqp_prefs_add_rulesets();
-	etqp_prefs_apply();
+	adopt_rules(etqp_load_rules(NULL));
 	etqp_prefs_config(&config);
 	etqp->state = etq_state_new(etqp->rules, &config);
 }
@@ -121,13 +141,16 @@ static void stop_core(void)
 	etqp->rules = NULL;
 }
 
-/* rules_dir changed: the state belongs to the rules, so both start anew. */
-void etqp_reload_rules(void)
+/* New rules for the same state: who the user talked with, pending
+ * reminders and recent posts stay. */
+void etqp_use_rules(EtqRules *rules)
 {
-	if (etqp == NULL)
-		return;
-	stop_core();
-	start_core();
+	EtqRules *old = etqp->rules;
+
+	adopt_rules(rules);
+	etq_state_set_rules(etqp->state, rules);
+	etq_rules_free(old);
+	etqp_timers_update();
 }
 
 static gboolean plugin_load(PurplePlugin *plugin)
@@ -135,10 +158,13 @@ static gboolean plugin_load(PurplePlugin *plugin)
 	etqp = g_new0(EtqPlugin, 1);
 	etqp->plugin = plugin;
 	start_core();
+	etqp_reload_init();
 	etqp_convs_init();
 	etqp_giveback_register(plugin);
 	etqp_draft_register(plugin);
+	etqp_returns_init();
 	etqp_outgoing_connect(plugin);
+	etqp_returns_connect(plugin);
 	etqp_incoming_connect(plugin);
 	etqp_prefs_connect(plugin);
 	return TRUE;
@@ -150,10 +176,13 @@ static gboolean plugin_unload(PurplePlugin *plugin)
 		return TRUE;
 	purple_signals_disconnect_by_handle(plugin);
 	purple_prefs_disconnect_by_handle(plugin);
+	etqp_reload_stop();
 	etqp_outgoing_give_back_all();
 	etqp_giveback_unregister(plugin);
 	purple_plugin_ipc_unregister_all(plugin);
 	etqp_convs_free();
+	etqp_returns_free();
+	etqp_quiet_free();
 	stop_core();
 	g_free(etqp);
 	etqp = NULL;
@@ -162,7 +191,7 @@ static gboolean plugin_unload(PurplePlugin *plugin)
 
 /* For the tests: what the plugin holds now. out[0] conversations in the
  * core, [1] conversations in the plugin, [2] held lines, [3] open or
- * pending dialogs, [4] timers, [5] loaded. Returns how many it filled. */
+ * dialogs, [4] timers, [5] loaded. Returns how many it filled. */
 G_MODULE_EXPORT guint etiquette_plugin_stats(guint *out, guint n);
 G_MODULE_EXPORT guint etiquette_plugin_stats(guint *out, guint n)
 {
@@ -179,7 +208,7 @@ G_MODULE_EXPORT guint etiquette_plugin_stats(guint *out, guint n)
 			EtqConv *c = value;
 
 			v[2] += g_queue_get_length(&c->held);
-			v[3] += (c->dialog != NULL || c->ask_source != 0);
+			v[3] += c->dialog != NULL;
 		}
 		v[4] = etqp->timer != 0;
 		v[5] = 1;
@@ -210,8 +239,9 @@ static PurplePluginInfo info = {
 	ETQ_VERSION_STRING,
 	NULL,                      /* summary */
 	NULL,                      /* description */
-	"purple-etiquette",
-	NULL,                      /* homepage */
+	"purple-etiquette contributors",
+	/* a placeholder until the project has a public repository */
+	"https://github.com/purple-etiquette/purple-etiquette",
 	plugin_load,
 	plugin_unload,
 	NULL,                      /* destroy */
@@ -231,12 +261,17 @@ static void init_plugin(PurplePlugin *plugin)
 	g_free(dir);
 
 	info.name = _("Etiquette");
-	info.summary = _("Checks chat messages for social-etiquette problems.");
-	info.description = _("Warns before a message that could come across badly "
-		"leaves (a cold ask, a template, a personal ask in a channel), and "
-		"writes hints into the conversation: thank people who share your "
-		"work, answer questions, you need not answer every message. Rule "
-		"sets can be switched on and off in the preferences.");
+	info.summary = _("Asks before a message that could come across badly "
+		"leaves, and writes etiquette hints into your conversations.");
+	info.description = _("Before a cold ask to a stranger, a template "
+		"(\"Dear ___\"), a personal favour asked in front of a whole channel "
+		"or the same post sent everywhere leaves, it asks: Send anyway or "
+		"Edit (your text is never lost). While you chat it writes short hints "
+		"that are never logged: thank people who share your work, answer "
+		"questions, you need not answer every message. Rule sets in English, "
+		"German, Italian and Norwegian are JSON files you can switch off or "
+		"extend with your own in the preferences. Everything stays on your "
+		"computer.");
 	etqp_prefs_init();
 }
 

@@ -4,8 +4,11 @@
  *   etiquette-plugin.c  plugin info, load and unload, where the rules are
  *   prefs.c             preferences, their frame, acting on changes at once
  *   conv.c              what the plugin remembers per open conversation
- *   outgoing.c          checking a message before it leaves; the dialog
+ *   outgoing.c          checking a message before it leaves; the question
  *   incoming.c          checking received messages; closed conversations
+ *   returns.c           held text of a closed conversation, offered back
+ *   quiet.c             "don't warn me about this again", in the prefs
+ *   reload.c            the user's rules folder, reloaded when it changed
  *   notes.c             findings: the debug line and the hint in the window
  *   giveback.c          giving held text back to the user (Edit): the UI's
  *                       signal "etiquette-give-back", else a note
@@ -29,6 +32,8 @@
 #include <conversation.h>
 #include <debug.h>
 #include <eventloop.h>
+#include <log.h>
+#include <notify.h>
 #include <plugin.h>
 #include <pluginpref.h>
 #include <prefs.h>
@@ -53,6 +58,10 @@ typedef struct {
 	GHashTable *keys;  /* the core's conversation name → EtqConv * */
 	guint timer;       /* purple timeout at the next deadline, or 0 */
 	gint64 timer_at;   /* the deadline it waits for */
+	GHashTable *returns; /* returns.c: held text of closed conversations */
+	guint reload_source; /* reload.c: pending look at the rules folder */
+	char *rules_seen;    /* reload.c: digest of the user's folder loaded */
+	char *broken_seen;   /* reload.c: digest of the broken folder told about */
 } EtqPlugin;
 
 extern EtqPlugin *etqp;
@@ -64,16 +73,39 @@ typedef struct {
 	GQueue held;         /* char *: the held lines, in order */
 	GPtrArray *asked;    /* char *: ids of the rules that hold them */
 	GString *reasons;    /* what the dialog says about them */
-	guint ask_source;    /* pending idle that opens the dialog */
-	gpointer dialog;     /* the open purple_request_action, or NULL */
-	gboolean asking;     /* inside purple_request_action() */
+	guint paste_source;  /* idle: lines still arriving in the same go */
+	gpointer dialog;     /* the open purple_request_fields, or NULL */
+	gboolean asking;     /* inside purple_request_fields() */
+	gboolean closing;    /* the plugin closes the question itself */
 	gboolean releasing;  /* our own re-send: let it through once */
 	char *outbox;        /* plain text of the line on its way out */
 	GHashTable *overridden; /* rule id → times "Send anyway" was chosen */
+	int logged;          /* an earlier logged conversation: 1, none: -1, unread: 0 */
 } EtqConv;
 
 /* etiquette-plugin.c */
-void etqp_reload_rules(void);
+EtqRules *etqp_load_rules(GPtrArray *errors);
+void etqp_use_rules(EtqRules *rules);
+
+/* reload.c */
+void etqp_reload_init(void);
+void etqp_reload_later(void);
+void etqp_reload_stop(void);
+
+/* returns.c */
+void etqp_returns_init(void);
+void etqp_returns_free(void);
+void etqp_returns_keep(PurpleConversation *conv, const char *text);
+void etqp_returns_connect(PurplePlugin *plugin);
+
+/* quiet.c */
+gboolean etqp_quiet(EtqConv *c, const char *rule);
+void etqp_quiet_add_person(EtqConv *c);
+void etqp_quiet_add_rule(const char *rule);
+void etqp_quiet_init(void);
+void etqp_quiet_free(void);
+void etqp_quiet_frame(PurplePluginPrefFrame *frame);
+gboolean etqp_quiet_pref_changed(const char *name, gboolean value);
 
 /* prefs.c */
 void etqp_prefs_init(void);
@@ -95,6 +127,7 @@ void etqp_conv_forget(PurpleConversation *conv);
 void etqp_event_init(EtqEvent *ev, EtqConv *c, EtqDirection dir,
                      const char *who, const char *text);
 gint64 etqp_now(void);
+const char *etqp_conv_title(PurpleConversation *conv);
 
 /* outgoing.c */
 void etqp_outgoing_connect(PurplePlugin *plugin);

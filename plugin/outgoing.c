@@ -3,24 +3,30 @@
  * sending-im-msg and sending-chat-msg are connected first of all handlers
  * (PURPLE_SIGNAL_PRIORITY_LOWEST), so the check sees the text before an
  * encryption plugin does. A line with a `warn` finding is held back
- * (*message = NULL) and the user is asked, from an idle callback, with
- * purple_request_action() on the conversation:
- *   0  Send anyway  the held lines go out unchanged, in order, once each,
- *                   through purple_conv_im_send / purple_conv_chat_send so
- *                   every other plugin still sees them
- *   1  Edit         nothing is sent; the text is given back (giveback.c)
- * Protocols without newlines (IRC) get one signal per line of a paste, all
- * in one go: lines that come while the question is about to open are held
- * behind the first. A message the user sends while the question is open
+ * (*message = NULL) and the user is asked with purple_request_fields() on
+ * the conversation, the one request kind whose window reports a close:
+ *   ok      Send anyway  the held lines go out unchanged, in order, once
+ *                        each, through purple_conv_im_send / _chat_send so
+ *                        every other plugin still sees them; the question's
+ *                        "don't warn me about this again" choice is kept
+ *   cancel  Edit         nothing is sent; the text is given back (giveback.c)
+ * Closing the window in any way (Esc, its close button, Alt+C in Finch)
+ * is Edit. The question is made at once, inside the send signal: Finch
+ * raises only windows made while it handles a key, and the Enter that
+ * sent the message is that key. Protocols without newlines (IRC) get one
+ * signal per line of a paste, all in one go: a line that comes before the
+ * main loop runs again joins the held ones, and the question is made anew
+ * with all of them. A message the user sends while the question is open
  * means they moved on: the question closes and its text is given back.
- * A rule answered "Send anyway" twice in a conversation asks no more there;
- * it becomes a hint. Everything sent is recorded in the core at sent-*.
+ * A rule answered "Send anyway" twice in a conversation asks no more there
+ * this session; it becomes a hint. Everything sent is recorded in the
+ * core at sent-*.
  */
 #include <string.h>
 
 #include "etiquette-plugin.h"
 
-enum { ACTION_SEND_ANYWAY = 0, ACTION_EDIT = 1 }; /* their order in the question */
+#include <core.h>
 
 /* Times "Send anyway" is chosen for a rule before it stops asking. */
 #define OVERRIDES_TO_STOP 2
@@ -29,7 +35,8 @@ enum { ACTION_SEND_ANYWAY = 0, ACTION_EDIT = 1 }; /* their order in the question
 gboolean etqp_would_ask(EtqConv *c, const EtqFinding *f)
 {
 	return f->severity == ETQ_SEVERITY_WARN && etqp_pref_bool("warn_before_send") &&
-	       GPOINTER_TO_UINT(g_hash_table_lookup(c->overridden, f->rule)) < OVERRIDES_TO_STOP;
+	       GPOINTER_TO_UINT(g_hash_table_lookup(c->overridden, f->rule)) < OVERRIDES_TO_STOP &&
+	       !etqp_quiet(c, f->rule);
 }
 
 static gboolean was_asked(EtqConv *c, const char *rule)
@@ -52,7 +59,7 @@ static void add_reason(EtqConv *c, const EtqFinding *f)
 		g_string_append(c->reasons, "\n\n");
 	g_string_append(c->reasons, f->message ? f->message : f->category);
 	if (f->suggestion != NULL && *f->suggestion != '\0')
-		g_string_append_printf(c->reasons, "\n%s", f->suggestion);
+		g_string_append_printf(c->reasons, "\n\xe2\x86\x92 %s", f->suggestion);
 }
 
 /* Checks one line. If it must be held (or lines are held already), its
@@ -121,6 +128,7 @@ static void give_back(EtqConv *c, gboolean input_box)
 	char *text = held_text(c);
 
 	free_held(c);
+	purple_debug_info(ETQP_DEBUG, "gave back the held text of %s\n", c->key);
 	etqp_offer_back(c->conv, text, input_box);
 	g_free(text);
 }
@@ -169,48 +177,127 @@ static void count_overrides(EtqConv *c)
 	}
 }
 
-/* One callback per action: the index a UI passes is not reliable (Pidgin
- * adds the buttons in reverse order and passes its own button number). */
-static void send_anyway_cb(gpointer data, int action)
+enum { QUIET_NO = 0, QUIET_PERSON = 1, QUIET_RULE = 2 }; /* the choice's order */
+
+/* "Don't warn me about this again", as chosen with Send anyway. */
+static void keep_quiet(EtqConv *c, PurpleRequestFields *fields)
+{
+	int choice = fields ? purple_request_fields_get_choice(fields, "quiet") : QUIET_NO;
+	guint i;
+
+	if (choice == QUIET_PERSON)
+		etqp_quiet_add_person(c);
+	for (i = 0; choice == QUIET_RULE && i < c->asked->len; i++)
+		etqp_quiet_add_rule(g_ptr_array_index(c->asked, i));
+}
+
+static void send_anyway_cb(gpointer data, PurpleRequestFields *fields)
 {
 	EtqConv *c = data;
 
-	(void)action;
+	if (c->closing)
+		return;
 	c->asking = FALSE;
 	c->dialog = NULL;
+	keep_quiet(c, fields);
 	count_overrides(c);
 	release(c);
 }
 
-static void edit_cb(gpointer data, int action)
+/* Edit, and every way of closing the window. Finch calls it for a closed
+ * window with the window, not the fields, as the second argument: it is
+ * not read. */
+static void edit_cb(gpointer data, gpointer unused)
 {
 	EtqConv *c = data;
 
-	(void)action;
+	(void)unused;
+	if (c->closing)
+		return;
 	c->asking = FALSE;
 	c->dialog = NULL;
 	give_back(c, TRUE);
 }
 
+/* A button's label: Pidgin shows the mnemonic of "_Edit"; other UIs would
+ * show the underscore. */
+static char *button_label(const char *label)
+{
+	GString *s;
+
+	if (g_strcmp0(purple_core_get_ui(), "gtk-gaim") == 0)
+		return g_strdup(label);
+	s = g_string_new(NULL);
+	for (; *label != '\0'; label++)
+		if (*label != '_')
+			g_string_append_c(s, *label);
+	return g_string_free(s, FALSE);
+}
+
+static PurpleRequestFields *question_fields(EtqConv *c)
+{
+	PurpleRequestFields *fields = purple_request_fields_new();
+	PurpleRequestFieldGroup *group = purple_request_field_group_new(NULL);
+	PurpleRequestField *quiet = purple_request_field_choice_new("quiet",
+		_("Don't warn me again:"), QUIET_NO);
+	/* TRANSLATORS: "Don't warn me again: for maria" */
+	char *person = g_strdup_printf(_("for %s"), etqp_conv_title(c->conv));
+
+	/* TRANSLATORS: "Don't warn me again: no, warn me next time" */
+	purple_request_field_choice_add(quiet, _("no, warn me next time"));
+	purple_request_field_choice_add(quiet, person);
+	/* TRANSLATORS: "Don't warn me again: for this kind of message" */
+	purple_request_field_choice_add(quiet, _("for this kind of message"));
+	purple_request_field_group_add_field(group, quiet);
+	purple_request_fields_add_group(fields, group);
+	g_free(person);
+	return fields;
+}
+
+/* The question the plugin closes itself: no answer comes from it. */
+static void close_dialog(EtqConv *c)
+{
+	gpointer dialog = c->dialog;
+
+	c->dialog = NULL;
+	if (dialog == NULL)
+		return;
+	c->closing = TRUE;
+	purple_request_close(PURPLE_REQUEST_FIELDS, dialog);
+	c->closing = FALSE;
+}
+
 static void ask(EtqConv *c)
 {
 	PurpleConversation *conv = c->conv;
+	const char *name = etqp_conv_title(conv);
 	char *text = held_text(c);
 	char *plain = purple_markup_strip_html(text);
+	char *title = g_strdup_printf(_("Etiquette: %s"), name);
+	char *primary = g_strdup_printf(_("Your message to %s may come across badly."), name);
 	char *secondary = g_strdup_printf("%s\n\n%s\n%s", c->reasons->str,
 	                                  _("Your message:"), plain);
+	char *ok = button_label(_("_Send anyway"));
+	char *cancel = button_label(_("_Edit"));
 	gpointer handle;
 
+	close_dialog(c); /* a question about fewer lines of the same paste */
 	c->asking = TRUE;
-	handle = purple_request_action(conv, _("Etiquette"),
-		_("This message may come across badly. Send it anyway?"), secondary,
-		ACTION_EDIT, purple_conversation_get_account(conv),
-		purple_conversation_get_name(conv), conv, c, 2,
-		_("_Send anyway"), G_CALLBACK(send_anyway_cb),
-		_("_Edit"), G_CALLBACK(edit_cb));
+	/* The plugin's handle, not the conversation's: libpurple closes the
+	 * requests of a conversation before saying it goes, and the held text
+	 * must be kept for it then (etqp_outgoing_drop), not given back into
+	 * it. */
+	handle = purple_request_fields(etqp->plugin, title, primary, secondary, question_fields(c),
+		ok, G_CALLBACK(send_anyway_cb), cancel, G_CALLBACK(edit_cb),
+		purple_conversation_get_account(conv), purple_conversation_get_name(conv),
+		conv, c);
 	g_free(text);
 	g_free(plain);
+	g_free(title);
+	g_free(primary);
 	g_free(secondary);
+	g_free(ok);
+	g_free(cancel);
 	if (!c->asking)
 		return; /* the UI answered inside the call */
 	c->asking = FALSE;
@@ -229,12 +316,11 @@ static void ask(EtqConv *c)
 	c->dialog = handle;
 }
 
-static gboolean ask_cb(gpointer data)
+static gboolean paste_done_cb(gpointer data)
 {
 	EtqConv *c = data;
 
-	c->ask_source = 0;
-	ask(c);
+	c->paste_source = 0;
 	return FALSE;
 }
 
@@ -242,15 +328,15 @@ static void hold(EtqConv *c, char **message)
 {
 	g_queue_push_tail(&c->held, *message);
 	*message = NULL;
-	if (c->ask_source == 0)
-		c->ask_source = purple_timeout_add(0, ask_cb, c);
+	if (c->paste_source == 0)
+		c->paste_source = purple_timeout_add(0, paste_done_cb, c);
+	ask(c);
 }
 
 /* The question is still open and the user sent something else. */
 static void moved_on(EtqConv *c)
 {
-	purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
-	c->dialog = NULL;
+	close_dialog(c);
 	give_back(c, FALSE);
 }
 
@@ -266,7 +352,7 @@ static void outgoing(PurpleConversation *conv, char **message)
 	if (c->releasing)
 		return;
 	plain = purple_markup_strip_html(*message);
-	if (c->ask_source != 0) {
+	if (c->paste_source != 0 && !g_queue_is_empty(&c->held)) {
 		/* another line of the same paste: it waits behind the first */
 		check_line(c, plain, TRUE);
 		hold(c, message);
@@ -354,21 +440,27 @@ void etqp_outgoing_connect(PurplePlugin *plugin)
 		PURPLE_CALLBACK(sent_chat_cb), NULL);
 }
 
-/* The question of a conversation, asked or about to be, goes away. */
+/* The question of a conversation goes away. */
 static void close_question(EtqConv *c)
 {
-	if (c->ask_source != 0)
-		purple_timeout_remove(c->ask_source);
-	c->ask_source = 0;
-	if (c->dialog != NULL)
-		purple_request_close(PURPLE_REQUEST_ACTION, c->dialog);
-	c->dialog = NULL;
+	if (c->paste_source != 0)
+		purple_timeout_remove(c->paste_source);
+	c->paste_source = 0;
+	close_dialog(c);
 }
 
-/* The conversation is going away: its question and held lines with it. */
+/* The conversation is going away: its question with it. A held text is
+ * shown to the user at once and offered back when the conversation opens
+ * again (returns.c). */
 void etqp_outgoing_drop(EtqConv *c)
 {
 	close_question(c);
+	if (!g_queue_is_empty(&c->held)) {
+		char *text = held_text(c);
+
+		etqp_returns_keep(c->conv, text);
+		g_free(text);
+	}
 	free_held(c);
 }
 

@@ -6,9 +6,11 @@
  *   unanswered_seconds     int                               600
  *   over_engagement_count  int                               6
  *   rules_dir              string                            <user dir>/etiquette
+ *   not_warned             string list (quiet.c)             empty
  *
  * warn_before_send and hints are read where they are used; the others are
- * pushed into the core by a callback, so every change acts at once.
+ * pushed into the core by a callback, so every change acts at once (the
+ * rules folder once it rests, reload.c).
  *
  * libpurple keeps them in prefs.xml, which may have been edited by hand or
  * damaged: a preference of the wrong type there is kept as it is and read
@@ -67,6 +69,12 @@ static void add_string(const char *path, const char *value)
 	purple_prefs_add_string(path, value);
 }
 
+static void add_string_list(const char *path)
+{
+	retype(path, PURPLE_PREF_STRING_LIST);
+	purple_prefs_add_string_list(path, NULL);
+}
+
 /* Called once, when the plugin is probed. */
 void etqp_prefs_init(void)
 {
@@ -79,6 +87,8 @@ void etqp_prefs_init(void)
 	add_int(PREF_UNANSWERED, 600);
 	add_int(PREF_OVER, 6);
 	add_string(PREF_RULES_DIR, dir);
+	add_string_list(ETQP_PREFS "/not_warned");
+	etqp_quiet_init();
 	g_free(dir);
 }
 
@@ -147,7 +157,6 @@ char *etqp_pref_rules_dir(void)
 static void pref_changed(const char *name, PurplePrefType type,
                          gconstpointer value, gpointer data)
 {
-	(void)type;
 	(void)data;
 	if (etqp == NULL)
 		return;
@@ -162,7 +171,9 @@ static void pref_changed(const char *name, PurplePrefType type,
 		etq_state_set_config(etqp->state, &config);
 		etqp_timers_update();
 	} else if (strcmp(name, PREF_RULES_DIR) == 0) {
-		etqp_reload_rules();
+		etqp_reload_later();
+	} else if (type == PURPLE_PREF_BOOLEAN) {
+		etqp_quiet_pref_changed(name, GPOINTER_TO_INT(value));
 	}
 }
 
@@ -188,6 +199,40 @@ static void add_int_pref(PurplePluginPrefFrame *frame, const char *path,
 	purple_plugin_pref_frame_add(frame, pref);
 }
 
+/* The long part of a description, wrapped for Finch (Pidgin wraps it
+ * again to its width). */
+#define INFO_COLUMNS 34
+
+static void add_info(PurplePluginPrefFrame *frame, const char *text)
+{
+	GString *wrapped = g_string_new(NULL);
+	char **words = g_strsplit(text, " ", -1);
+	PurplePluginPref *pref;
+	glong line = 0;
+	guint i;
+
+	for (i = 0; words[i] != NULL; i++) {
+		glong len = g_utf8_strlen(words[i], -1);
+
+		if (line > 0 && line + 1 + len > INFO_COLUMNS) {
+			g_string_append_c(wrapped, '\n');
+			line = 0;
+		} else if (line > 0) {
+			g_string_append_c(wrapped, ' ');
+			line++;
+		}
+		g_string_append(wrapped, words[i]);
+		line += len;
+	}
+	pref = purple_plugin_pref_new_with_label(wrapped->str);
+	purple_plugin_pref_set_type(pref, PURPLE_PLUGIN_PREF_INFO);
+	purple_plugin_pref_frame_add(frame, pref);
+	g_strfreev(words);
+	g_string_free(wrapped, TRUE);
+}
+
+/* A rule set's description reads "Short label: what it is about"; the
+ * short label goes next to its box, the rest on a line below. */
 static void add_ruleset_prefs(PurplePluginPrefFrame *frame)
 {
 	guint i, n = etqp ? etq_rules_n_sets(etqp->rules) : 0;
@@ -198,29 +243,35 @@ static void add_ruleset_prefs(PurplePluginPrefFrame *frame)
 		const EtqRuleSet *set = etq_rules_get_set(etqp->rules, i);
 		const char *name = etq_rule_set_name(set);
 		const char *description = etq_rule_set_description(set);
+		const char *colon = description ? strstr(description, ": ") : NULL;
 		char *path = ruleset_pref(name);
+		char *label = colon ? g_strndup(description, colon - description) :
+		              g_strdup(description && *description ? description : name);
 
-		add_pref(frame, path, description && *description ? description : name);
+		add_pref(frame, path, label);
+		if (colon != NULL && colon[2] != '\0')
+			add_info(frame, colon + 2);
+		g_free(label);
 		g_free(path);
 	}
 }
 
+/* Short labels, the fields with a value first: Pidgin's Configure Plugin
+ * dialog is 404 pixels wide, Finch's window must fit 80 columns. */
 PurplePluginPrefFrame *etqp_prefs_frame(PurplePlugin *plugin)
 {
 	PurplePluginPrefFrame *frame = purple_plugin_pref_frame_new();
 
 	(void)plugin;
-	add_ruleset_prefs(frame);
 	purple_plugin_pref_frame_add(frame,
 		purple_plugin_pref_new_with_label(_("Behaviour")));
-	add_pref(frame, PREF_WARN, _("Ask before sending a message that could come across badly"));
-	add_pref(frame, PREF_HINTS, _("Write hints into the conversation"));
-	add_int_pref(frame, PREF_UNANSWERED,
-	             _("Remind me of an unanswered question after (seconds)"),
+	add_pref(frame, PREF_WARN, _("Ask before sending"));
+	add_pref(frame, PREF_HINTS, _("Write hints"));
+	add_int_pref(frame, PREF_UNANSWERED, _("Unanswered after (s)"),
 	             UNANSWERED_MIN, UNANSWERED_MAX);
-	add_int_pref(frame, PREF_OVER,
-	             _("Say I need not answer after this many messages in a row"),
-	             OVER_MIN, OVER_MAX);
-	add_pref(frame, PREF_RULES_DIR, _("Folder with my own rule sets"));
+	add_int_pref(frame, PREF_OVER, _("Messages in a row"), OVER_MIN, OVER_MAX);
+	add_pref(frame, PREF_RULES_DIR, _("My rules folder"));
+	add_ruleset_prefs(frame);
+	etqp_quiet_frame(frame);
 	return frame;
 }

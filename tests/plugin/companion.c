@@ -44,6 +44,7 @@ static Request *ask(PurpleConversation *conv, const char *text)
 	purple_conv_im_send(PURPLE_CONV_IM(conv), html);
 	g_free(html);
 	wait_until(request_open, (gpointer)purple_conversation_get_name(conv), 2000);
+	ui_settle(); /* the question opens in the send call; the loop runs on before the user types */
 	return ui_last_open_request(purple_conversation_get_name(conv));
 }
 

@@ -20,10 +20,10 @@ static gboolean have(const char *program)
 
 gboolean desk_possible(void)
 {
-	return have("Xvfb") && have("pidgin") && have("xdotool");
+	return have("Xvfb") && have("pidgin") && have("xdotool") && have("import");
 }
 
-char *desk_run(Desk *d, const char *const *argv)
+char *desk_run_all(Desk *d, const char *const *argv)
 {
 	char *out = NULL;
 	int status = 0;
@@ -34,6 +34,13 @@ char *desk_run(Desk *d, const char *const *argv)
 		g_free(out);
 		return NULL;
 	}
+	return out;
+}
+
+char *desk_run(Desk *d, const char *const *argv)
+{
+	char *out = desk_run_all(d, argv);
+
 	if (out != NULL)
 		out[strcspn(out, "\n")] = '\0';
 	return out;
@@ -101,22 +108,79 @@ char *desk_conversation(Desk *d, const char *pattern)
 	return conv;
 }
 
-void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop)
+void desk_screenshot_window(Desk *d, const char *dir, const char *name, const char *window,
+                            const char *crop)
 {
 	char *file;
 
-	if (dir == NULL || !have("import"))
+	if (dir == NULL)
 		return;
 	g_mkdir_with_parents(dir, 0755);
 	file = g_build_filename(dir, name, NULL);
+	g_remove(file);
 	{
-		const char *argv[] = { "import", "-window", "root", "-crop", crop, "+repage", file, NULL };
+		const char *argv[] = { "import", "-window", window, "-crop", crop ? crop : "100%",
+		                       "+repage", file, NULL };
 
 		g_free(desk_run(d, argv));
 	}
-	note("screenshot %s", file);
+	check(g_file_test(file, G_FILE_TEST_EXISTS), "screenshot %s", file);
 	g_free(file);
 }
+
+void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop)
+{
+	desk_screenshot_window(d, dir, name, "root", crop);
+}
+
+/* The ids of the visible windows, one per line. By class: a window without
+ * a title (Pidgin's plugin preferences) is found too. */
+static char *visible_windows(Desk *d)
+{
+	const char *argv[] = { "xdotool", "search", "--onlyvisible", "--class", ".", NULL };
+	char *out = desk_run_all(d, argv);
+
+	return out ? out : g_strdup("");
+}
+
+typedef struct {
+	Desk *d;
+	char *before;
+	char *id;
+} NewWindowWait;
+
+static gboolean new_window(gpointer data)
+{
+	NewWindowWait *w = data;
+	char *now = visible_windows(w->d);
+	char **ids = g_strsplit(now, "\n", -1);
+	guint i;
+
+	for (i = 0; ids[i] != NULL && w->id == NULL; i++) {
+		char *line = g_strdup_printf("%s\n", ids[i]);
+
+		if (*ids[i] != '\0' && strstr(w->before, line) == NULL)
+			w->id = g_strdup(ids[i]);
+		g_free(line);
+	}
+	g_strfreev(ids);
+	g_free(now);
+	if (w->id == NULL)
+		g_usleep(100 * 1000);
+	return w->id != NULL;
+}
+
+char *desk_press_for_window(Desk *d, const char *keys, guint ms)
+{
+	NewWindowWait w = { d, visible_windows(d), NULL };
+
+	desk_xdo(d, "key", keys, NULL, NULL);
+	wait_until(new_window, &w, ms);
+	g_free(w.before);
+	return w.id;
+}
+
+static void stop(GPid *pid);
 
 static gboolean start_xvfb(Desk *d)
 {
@@ -253,6 +317,13 @@ gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path
 		d->env = g_environ_setenv(d->env, "ETQ_TEST_HOOKS", "1", TRUE);
 	return check(write_config(d, plugin_path, companion_path, port) && start_pidgin(d),
 	             "Pidgin starts with the plugin%s", companion_path ? " and its companion" : "");
+}
+
+gboolean desk_restart_pidgin(Desk *d, const char *var, const char *value)
+{
+	stop(&d->pidgin);
+	d->env = g_environ_setenv(d->env, var, value, TRUE);
+	return start_pidgin(d);
 }
 
 static gboolean alex_online(gpointer data)

@@ -21,7 +21,7 @@ typedef struct {
 	char **env;      /* for pidgin, xdotool, import */
 } Desk;
 
-/* Whether Xvfb, pidgin and xdotool are installed. */
+/* Whether Xvfb, pidgin, xdotool and import (ImageMagick) are installed. */
 gboolean desk_possible(void);
 /* The Pidgin companion built next to the plugin (build/pidgin-etiquette.so). */
 char *desk_companion_path(const char *plugin_path);
@@ -35,6 +35,13 @@ void desk_stop(Desk *d);
 /* Runs a program on the desk's display; returns its first output line,
  * or NULL if it failed. */
 char *desk_run(Desk *d, const char *const *argv);
+/* The same, with all its output. */
+char *desk_run_all(Desk *d, const char *const *argv);
+/* Presses keys (xdotool key) and returns the id of the window they open,
+ * or NULL after ms. */
+char *desk_press_for_window(Desk *d, const char *keys, guint ms);
+/* Pidgin again, with var=value in its environment. */
+gboolean desk_restart_pidgin(Desk *d, const char *var, const char *value);
 void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const char *a4);
 /* The id of the window whose title matches pattern, or NULL after ms. */
 char *desk_wait_window(Desk *d, const char *pattern, guint ms);
@@ -42,8 +49,12 @@ gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms);
 /* The conversation window whose title matches pattern (10 s at most), made
  * 640x420 and focused, or NULL. */
 char *desk_conversation(Desk *d, const char *pattern);
-/* A PNG of the crop (WxH+X+Y) of the screen into dir/name (dir NULL: none). */
+/* A PNG of the crop (WxH+X+Y) of the screen into dir/name (dir NULL: none);
+ * a check line says it was saved. */
 void desk_screenshot(Desk *d, const char *dir, const char *name, const char *crop);
+/* The same of one window (crop NULL: all of it). */
+void desk_screenshot_window(Desk *d, const char *dir, const char *name, const char *window,
+                            const char *crop);
 /* Whether peer sees Pidgin's alex online (ISON) within ms. */
 gboolean desk_wait_alex_online(Peer *peer, guint ms);
 /* Whether Pidgin's debug log holds text. */

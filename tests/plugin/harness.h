@@ -12,6 +12,7 @@
  *   scale.c      1,000 conversations at once
  *   prefs.c      the plugin's preferences from a damaged prefs.xml
  *   companion.c  the core plugin's signal and IPC for the Pidgin companion
+ *   history.c    who the user talked with, known again after a restart
  *   desk.[ch]    real Pidgin on an Xvfb display: start, xdotool, screenshots
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
  *   realcompanion.c  the Pidgin companion in real Pidgin: input box, live line
@@ -41,6 +42,8 @@ void note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 gboolean wait_until(gboolean (*cond)(gpointer), gpointer data, guint timeout_ms);
 /* Runs the main loop for ms. */
 void run_for(guint ms);
+/* Runs the main loop until nothing is ready to run. */
+void ui_settle(void);
 
 /* ---- the UI (ui.c) ---- */
 typedef struct {
@@ -60,6 +63,7 @@ typedef struct {
 	GCallback cbs[8];
 	char *labels[8];
 	int n;
+	PurpleRequestFields *fields; /* purple_request_fields: cbs[0] ok, cbs[1] cancel */
 	gboolean closed;   /* close_request was called */
 	gboolean answered;
 } Request;
@@ -67,11 +71,18 @@ typedef struct {
 extern GPtrArray *ui_writes;    /* Write * */
 extern GPtrArray *ui_requests;  /* Request * */
 extern GPtrArray *ui_debug;     /* char *: lines of the "etiquette" category */
+extern GPtrArray *ui_notices;   /* char *: notifications, "primary\nsecondary[\ntext]" */
 
 /* ui: the UI id (NULL: UI_ID) */
 void ui_init(const char *user_dir, const char *ui);
 void ui_quit(void);
 void ui_answer(Request *r, int action);
+/* Sets a choice field, then answers ok (Send anyway). */
+void ui_answer_choice(Request *r, const char *field, int choice);
+/* The user closes the request's window without answering. */
+void ui_dismiss(Request *r);
+/* Notifications from index from on that contain text. */
+guint ui_count_notices(guint from, const char *text);
 /* Requests not answered and not closed. */
 guint ui_open_requests(void);
 Request *ui_last_open_request(const char *conv);
@@ -150,5 +161,7 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots);
 void real_companion_run(const char *plugin_path, const char *screenshots);
 void scale_run(const char *plugin_path);
 void prefs_run(const char *plugin_path);
+void history_run(const char *self, const char *plugin_path);
+void history_before_run(const char *user_dir, int port);
 
 #endif

@@ -7,6 +7,7 @@
  *   test-plugin [--plugin ...] --real-pidgin [--screenshots DIR] real Pidgin under Xvfb
  *   test-plugin [--plugin ...] --scale                          1,000 conversations at once
  *   test-plugin [--plugin ...] --prefs                          its preferences damaged
+ *   test-plugin [--plugin ...] --history                        known again after a restart
  *
  * Prints one line per check ("ok - ..." or "not ok - ...") and closes with
  * "N passed, N failed"; exits 1 if anything failed.
@@ -66,12 +67,18 @@ void run_for(guint ms)
 	wait_until(never, NULL, ms);
 }
 
+void ui_settle(void)
+{
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+}
+
 int main(int argc, char **argv)
 {
 	const char *plugin = "build/purple-etiquette.so";
 	guint cycles = 0;
 	gboolean valgrind = FALSE, companion = FALSE, real_pidgin = FALSE, real_companion = FALSE,
-	         scale = FALSE, prefs = FALSE;
+	         scale = FALSE, prefs = FALSE, history = FALSE;
 	const char *screenshots = NULL;
 	int i;
 
@@ -92,12 +99,19 @@ int main(int argc, char **argv)
 			scale = TRUE;
 		else if (strcmp(argv[i], "--prefs") == 0)
 			prefs = TRUE;
+		else if (strcmp(argv[i], "--history") == 0)
+			history = TRUE;
+		else if (strcmp(argv[i], "--history-before") == 0 && i + 2 < argc) {
+			/* the first session of --history, in a process of its own */
+			history_before_run(argv[i + 1], atoi(argv[i + 2]));
+			return n_failed > 0 ? 1 : 0;
+		}
 		else if (strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc)
 			screenshots = argv[++i];
 		else {
 			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --companion |\n"
 			        "       --real-pidgin [--screenshots DIR] | --real-companion [--screenshots DIR] |\n"
-			        "       --scale | --prefs]\n", argv[0]);
+			        "       --scale | --prefs | --history]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -111,6 +125,8 @@ int main(int argc, char **argv)
 		scale_run(plugin);
 	else if (prefs)
 		prefs_run(plugin);
+	else if (history)
+		history_run(argv[0], plugin);
 	else if (cycles > 0)
 		cycles_run(plugin, cycles, valgrind);
 	else

@@ -85,18 +85,18 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 
 	/* Enter still asks; Edit puts the text back into the input box */
 	desk_xdo(d, "key", "Return", NULL, NULL);
-	dialog = desk_wait_window(d, "^Etiquette$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
 	if (!check(dialog != NULL, "real Pidgin, companion: Enter still asks"))
 		goto out;
 	n = live_count(d, COLD_ASK);
 	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-	desk_xdo(d, "key", "Return", NULL, NULL); /* the default: Edit */
+	desk_xdo(d, "key", "Escape", NULL, NULL); /* closing the question is Edit */
 	box = desk_wait_log(d, "input box of maria: ", 0, 5000);
 	check(g_strcmp0(box, "input box of maria: " COLD_ASK) == 0,
 	      "real Pidgin, companion: Edit puts the text back into the input box (\"%s\")",
 	      box ? box : "nothing");
 	g_free(box);
-	desk_wait_window_gone(d, "^Etiquette$", 3000);
+	desk_wait_window_gone(d, "^Etiquette: maria$", 3000);
 	state = live_line(d, COLD_ASK, n, 5000);
 	check(state != NULL && g_str_has_prefix(state, "shown: Enter will ask first: "),
 	      "real Pidgin, companion: the live line is back for the text given back");

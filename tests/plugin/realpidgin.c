@@ -1,72 +1,221 @@
 /* realpidgin.c — the plugin in real Pidgin, under Xvfb, against ngircd.
  *
- * Pidgin runs with a fresh config (an IRC account "alex", the plugin and
- * its Pidgin companion loaded, the source tree's rules as the user's rules_dir) on its own
- * X display; xdotool types and presses keys; maria is a plain IRC peer
- * (peer.c). It proves with Pidgin's own dialogs and input box:
- *   a cold ask is held and asked about; Enter (the default, Edit) sends
- *   nothing and puts the text back into the input box, so Enter there asks
- *   again; "Send anyway" (Alt+S) sends it once, unchanged.
- * With a screenshots folder it saves the dialog and the hint as PNGs.
- * Skipped (no check fails) when Xvfb, pidgin or xdotool is missing.
+ * Pidgin runs on its own X display (desk.c), with the plugin and its
+ * companion; xdotool types and presses
+ * keys; maria is a plain IRC peer (peer.c). It proves with Pidgin's own
+ * windows:
+ *   a cold ask is held and asked about, in a window named after the
+ *   conversation; Esc closes it and gives the text back at once, nothing
+ *   sent; "Send anyway" (Alt+S) sends it once, unchanged; closing the
+ *   conversation with a message held shows the text in a notification, and
+ *   the text is offered back when maria writes again; the preferences at
+ *   Pidgin's default size, in English and in German.
+ * "Nothing sent" is proved by a line typed afterwards that arrives alone.
+ * Screenshots of each go into the screenshots folder.
  */
 #include <string.h>
 
 #include "desk.h"
 #include "harness.h"
 
-/* "nothing arrives": longer than libpurple's one-second IRC send timer */
-#define QUIET_WAIT_MS 1200
+typedef struct {
+	Peer *peer;
+	guint first;
+	const char *text;
+} PeerTextWait;
+
+static gboolean peer_has_text(gpointer data)
+{
+	PeerTextWait *w = data;
+
+	return peer_saw(w->peer, 0, w->text);
+}
+
+/* Types text into the conversation window and presses Enter. */
+static void say(Desk *d, const char *conv, const char *text)
+{
+	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
+	desk_xdo(d, "type", "--delay", "10", text);
+	desk_xdo(d, "key", "Return", NULL, NULL);
+}
+
+/* "Nothing else was sent", proved: an ordinary line typed after it
+ * reaches maria; returns how many lines from alex came since first,
+ * before it (G_MAXUINT if it never came). */
+static guint sent_before_marker(Desk *d, const char *conv, Peer *maria, guint first)
+{
+	static guint serial;
+	char *text = g_strdup_printf("marker-%u-end", ++serial);
+	PeerTextWait w = { maria, first, text };
+	guint n;
+
+	/* the held text may be back in the input box: the marker replaces it */
+	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
+	desk_xdo(d, "key", "ctrl+a", "Delete", NULL);
+	say(d, conv, text);
+	n = wait_until(peer_has_text, &w, 10000) ? peer_count(maria, first, "alex", NULL) - 1
+	                                         : G_MAXUINT;
+	g_free(text);
+	return n;
+}
+
+typedef struct {
+	Desk *d;
+	const char *text;
+} LogWait;
+
+static gboolean log_has(gpointer data)
+{
+	LogWait *w = data;
+
+	if (desk_log_has(w->d, w->text))
+		return TRUE;
+	g_usleep(50 * 1000);
+	return FALSE;
+}
+
+static gboolean wait_log(Desk *d, const char *text, guint ms)
+{
+	LogWait w = { d, text };
+
+	return wait_until(log_has, &w, ms);
+}
+
+/* Esc on the question is Edit: nothing sent, the text back at once. */
+static void esc_is_edit(Desk *d, const char *conv, Peer *maria, const char *screenshots)
+{
+	guint first = maria->msgs->len;
+	char *dialog;
+
+	say(d, conv, "could you review my cv?");
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	if (!check(dialog != NULL, "real Pidgin: a cold ask is held and the plugin asks, "
+	           "naming the conversation"))
+		return;
+	desk_xdo(d, "windowmove", dialog, "120", "200");
+	run_for(300);
+	desk_screenshot(d, screenshots, "warn-before-send.png", "680x450+0+0");
+	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
+	desk_xdo(d, "key", "Escape", NULL, NULL);
+	check(desk_wait_window_gone(d, "^Etiquette: maria$", 5000) &&
+	      wait_log(d, "etiquette: gave back the held text of maria", 5000),
+	      "real Pidgin: Esc closes the question and gives the text back at once");
+	check(sent_before_marker(d, conv, maria, first) == 0,
+	      "real Pidgin: ...and nothing was sent (a line typed after it arrives alone)");
+	g_free(dialog);
+}
+
+static void send_anyway(Desk *d, const char *conv, Peer *maria)
+{
+	/* a template: maria and alex have talked by now (the marker) */
+	const char *ask = "Dear ___, I would love to connect";
+	guint first = maria->msgs->len;
+	char *dialog;
+
+	say(d, conv, ask);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	if (!check(dialog != NULL, "real Pidgin: a template is asked about"))
+		return;
+	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
+	desk_xdo(d, "key", "alt+s", NULL, NULL);
+	check(sent_before_marker(d, conv, maria, first) == 1 &&
+	      strcmp(peer_msg(maria, first)->text, ask) == 0,
+	      "real Pidgin: Send anyway (Alt+S) sends it once, unchanged");
+	g_free(dialog);
+}
+
+/* The conversation closed while a message is held: the user is told at
+ * once, and the text is offered back when maria writes again. */
+static void close_held(Desk *d, char **conv, Peer *maria, const char *screenshots)
+{
+	char *dialog, *notice;
+
+	say(d, *conv, "Dear ___, please share my post");
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	if (!check(dialog != NULL, "real Pidgin: another template is held"))
+		return;
+	desk_xdo(d, "windowfocus", "--sync", *conv, NULL);
+	desk_xdo(d, "key", "ctrl+w", NULL, NULL);
+	notice = desk_wait_window(d, "^Etiquette$", 5000);
+	check(notice != NULL && desk_wait_window_gone(d, "^Etiquette: maria$", 5000) &&
+	      wait_log(d, "etiquette: kept the held text of maria", 5000),
+	      "real Pidgin: closing the conversation closes the question and shows the "
+	      "held text in a notification");
+	if (notice != NULL) {
+		desk_xdo(d, "windowraise", notice, NULL, NULL);
+		run_for(300);
+		desk_screenshot(d, screenshots, "closed-with-held-text.png", "600x420+0+0");
+		desk_xdo(d, "windowfocus", "--sync", notice, NULL);
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+	}
+	g_free(*conv);
+	peer_privmsg(maria, "alex", "are you still there?");
+	*conv = desk_wait_window(d, "^maria$", 10000);
+	check(*conv != NULL && wait_log(d, "etiquette: offered back the held text of maria", 5000),
+	      "real Pidgin: maria writes again, the conversation opens with the text offered back");
+	g_free(dialog);
+	g_free(notice);
+}
 
 static void drive(Desk *d, Peer *maria, const char *screenshots)
 {
-	const char *ask = "could you review my cv?";
-	guint first = maria->msgs->len;
-	char *conv, *dialog;
+	char *conv;
 
 	peer_privmsg(maria, "alex", "Hi Alex, nice to meet you at the meetup!");
 	peer_privmsg(maria, "alex", "I shared your post about the conference");
 	conv = desk_conversation(d, "^maria$");
 	if (!check(conv != NULL, "real Pidgin: maria's messages open a conversation window"))
 		return;
-	desk_xdo(d, "type", "--delay", "10", ask);
-	desk_xdo(d, "key", "Return", NULL, NULL);
-	dialog = desk_wait_window(d, "^Etiquette$", 5000);
-	if (check(dialog != NULL, "real Pidgin: a cold ask is held and the plugin asks")) {
-		desk_xdo(d, "windowmove", dialog, "120", "200");
-		run_for(QUIET_WAIT_MS);
-		desk_screenshot(d, screenshots, "warn-before-send.png", "680x450+0+0");
-		check(peer_count(maria, first, "alex", NULL) == 0,
-		      "real Pidgin: maria receives nothing while the question is open");
-		desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-		desk_xdo(d, "key", "Return", NULL, NULL);
-		desk_wait_window_gone(d, "^Etiquette$", 3000);
-		run_for(QUIET_WAIT_MS);
-		check(peer_count(maria, first, "alex", NULL) == 0,
-		      "real Pidgin: Enter picks the default, Edit: nothing is sent");
-		desk_xdo(d, "windowraise", conv, NULL, NULL);
-		run_for(300);
-		desk_screenshot(d, screenshots, "hint.png", "650x430+0+0");
-		g_free(dialog);
-		desk_xdo(d, "windowfocus", "--sync", conv, NULL);
-		desk_xdo(d, "key", "Return", NULL, NULL);
-		dialog = desk_wait_window(d, "^Etiquette$", 5000);
-		check(dialog != NULL, "real Pidgin: Edit put the text back into the input box "
-		      "(Enter there sends it again, and the plugin asks again)");
-	}
-	if (dialog != NULL) {
-		desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-		desk_xdo(d, "key", "alt+s", NULL, NULL);
-		run_for(QUIET_WAIT_MS * 2);
-		check(peer_count(maria, first, "alex", NULL) == 1 && maria->msgs->len > first &&
-		      strcmp(peer_msg(maria, maria->msgs->len - 1)->text, ask) == 0,
-		      "real Pidgin: Send anyway (Alt+S) sends it once, unchanged");
-	}
+	esc_is_edit(d, conv, maria, screenshots);
+	desk_xdo(d, "windowraise", conv, NULL, NULL);
+	run_for(300);
+	desk_screenshot(d, screenshots, "hint.png", "650x430+0+0");
+	send_anyway(d, conv, maria);
+	close_held(d, &conv, maria, screenshots);
 	check(desk_log_has(d, "etiquette: finding say-thanks") &&
 	      desk_log_has(d, "etiquette: finding cold-ask"),
 	      "real Pidgin: the debug log has a line per finding");
-	g_free(dialog);
 	g_free(conv);
+}
+
+/* The plugin's preferences at Pidgin's default size: Tools → Plugins
+ * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); a screenshot of it. */
+static void prefs_dialog(Desk *d, const char *screenshots, const char *lang)
+{
+	char *blist = desk_wait_window(d, "^Buddy", 10000), *plugins = NULL, *prefs = NULL;
+	const char *argv[] = { "xdotool", "getwindowgeometry", NULL, NULL };
+
+	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", lang))
+		return;
+	desk_xdo(d, "windowfocus", "--sync", blist, NULL);
+	desk_xdo(d, "key", "ctrl+u", NULL, NULL);
+	plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 5000);
+	if (check(plugins != NULL, "real Pidgin (%s): Tools → Plugins opens", lang)) {
+		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
+		/* the list has the focus: typing finds the plugin; Esc closes the
+		 * search (Enter would activate the row: unload the plugin) */
+		desk_xdo(d, "type", "--delay", "50", "Eti");
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+		prefs = desk_press_for_window(d, "alt+u", 5000);
+	}
+	if (check(prefs != NULL, "real Pidgin (%s): Configure Plugin opens the preferences", lang)) {
+		char *name = g_strdup_printf("preferences-%s.png", lang), *geometry;
+
+		desk_xdo(d, "windowraise", prefs, NULL, NULL);
+		run_for(500);
+		argv[2] = prefs;
+		geometry = desk_run_all(d, argv);
+		note("preferences window (%s): %s", lang,
+		     geometry ? g_strdelimit(geometry, "\n", ' ') : "?");
+		desk_screenshot_window(d, screenshots, name, prefs, NULL);
+		desk_xdo(d, "windowfocus", "--sync", prefs, NULL);
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+		g_free(geometry);
+		g_free(name);
+	}
+	g_free(blist);
+	g_free(plugins);
+	g_free(prefs);
 }
 
 void real_pidgin_run(const char *plugin_path, const char *screenshots)
@@ -76,10 +225,9 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 	Peer *maria = NULL;
 	char *companion;
 
-	if (!desk_possible()) {
-		note("skipped: real Pidgin needs Xvfb, pidgin and xdotool");
+	if (!check(desk_possible(), "real Pidgin: Xvfb, pidgin, xdotool and import (ImageMagick) "
+	           "are installed (make check installs them)"))
 		return;
-	}
 	if (!check(ircd_start(&ircd), "ngircd runs"))
 		return;
 	companion = desk_companion_path(plugin_path);
@@ -89,6 +237,11 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 		          "Pidgin's alex is online"))
 			drive(&d, maria, screenshots);
 		peer_free(maria);
+		prefs_dialog(&d, screenshots, "en");
+		/* the same in German: Pidgin again, with the plugin's texts in de */
+		if (check(desk_restart_pidgin(&d, "LC_ALL", "C.UTF-8") &&
+		          desk_restart_pidgin(&d, "LANGUAGE", "de"), "Pidgin starts again, in German"))
+			prefs_dialog(&d, screenshots, "de");
 	}
 	desk_stop(&d);
 	ircd_stop(&ircd);

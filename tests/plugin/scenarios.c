@@ -9,6 +9,8 @@
 #include <glib/gstdio.h>
 
 #include <blist.h>
+#include <connection.h>
+#include <server.h>
 #include <pluginpref.h>
 #include <prefs.h>
 #include <util.h>
@@ -17,9 +19,6 @@
 
 #define CHANNEL "#etq"
 #define PREF "/plugins/core/etiquette/"
-/* How long "nothing arrives" is watched: libpurple's IRC sends from a one-second
- * timer (its rate limit), so a line can take up to a second to leave. */
-#define QUIET_MS 1200
 
 typedef struct {
 	Ircd ircd;
@@ -79,12 +78,54 @@ static gboolean request_open(gpointer data)
 	return ui_last_open_request(((RequestWait *)data)->conv) != NULL;
 }
 
+/* The question opens inside the send call; the main loop then runs until
+ * its idle work is done, as it would before the user can type again. */
 static Request *wait_request(const char *conv, guint ms)
 {
 	RequestWait rw = { conv };
 
 	wait_until(request_open, &rw, ms);
+	ui_settle();
 	return ui_last_open_request(conv);
+}
+
+typedef struct {
+	Peer *peer;
+	const char *text;
+} MarkerWait;
+
+static gboolean marker_seen(gpointer data)
+{
+	MarkerWait *mw = data;
+	guint i;
+
+	for (i = 0; i < mw->peer->msgs->len; i++)
+		if (g_strcmp0(peer_msg(mw->peer, i)->text, mw->text) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* "Nothing was sent", proved: a marker goes out after it on the same
+ * connection, past the plugin (serv_*), and once the peer has it, every
+ * earlier line would have arrived too. Returns how many messages from alex
+ * (to target, or any) the peer got since first before the marker, or
+ * G_MAXUINT if the marker never came. */
+static guint sent_before_marker(Peer *peer, guint first, const char *target)
+{
+	static guint serial;
+	PurpleConnection *gc = purple_account_get_connection(w.account);
+	char *text = g_strdup_printf("marker %u", ++serial);
+	MarkerWait mw = { peer, text };
+	guint n;
+
+	if (target != NULL && *target == '#')
+		serv_chat_send(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(w.chan)), text, 0);
+	else
+		serv_send_im(gc, peer->nick, text, 0);
+	n = wait_until(marker_seen, &mw, 5000) ? peer_count(peer, first, "alex", target) - 1
+	                                       : G_MAXUINT;
+	g_free(text);
+	return n;
 }
 
 typedef struct {
@@ -135,6 +176,8 @@ static void stats(guint out[6])
 	ui_plugin_stats(w.plugin, out);
 }
 
+static gboolean frame_has(PurplePluginPrefFrame *frame, const char *name);
+
 /* ---- setup ---- */
 
 static gboolean setup(const char *plugin_path, const char *user_dir)
@@ -148,7 +191,7 @@ static gboolean setup(const char *plugin_path, const char *user_dir)
 	      "plugin id is core-etiquette");
 	if (!ircd_start(&w.ircd))
 		return check(FALSE, "ngircd runs");
-	check(TRUE, "ngircd runs on 127.0.0.1:%d", w.ircd.port);
+	note("ngircd runs on 127.0.0.1:%d", w.ircd.port);
 	w.account = ui_irc_account("alex", w.ircd.port);
 	if (!check(ui_wait_connected(w.account, 10000), "alex connects over IRC"))
 		return FALSE;
@@ -180,18 +223,23 @@ static void test_cold_ask(void)
 	check(r != NULL, "cold ask to a stranger: the plugin asks before sending");
 	if (r == NULL)
 		return;
-	check(r->n >= 2, "the question offers Send anyway and Edit (%d actions)", r->n);
+	check(r->fields != NULL && g_strcmp0(r->labels[0], "Send anyway") == 0 &&
+	      g_strcmp0(r->labels[1], "Edit") == 0,
+	      "the question is a fields request: ok \"%s\", cancel \"%s\" (no mnemonic "
+	      "underscore outside Pidgin)", r->labels[0], r->labels[1]);
+	check(strstr(r->title, "maria") != NULL && strstr(r->primary, "maria") != NULL,
+	      "the question names its conversation (\"%s\")", r->title);
+	check(strstr(r->secondary, "\n\xe2\x86\x92 ") != NULL,
+	      "the question's suggestion line starts with a marker (\xe2\x86\x92)");
 	check(ui_count_debug(dbg, "finding cold-ask ") >= 1 &&
 	      ui_count_debug(dbg, " maria") >= 1, "debug line: finding cold-ask <rule> maria");
-	run_for(QUIET_MS);
-	check(peer_count(w.maria, first, "alex", NULL) == 0,
-	      "held: maria receives nothing while the question is open");
+	check(sent_before_marker(w.maria, first, NULL) == 0,
+	      "held: maria receives nothing while the question is open (a marker sent after it arrives alone)");
 	check(ui_count_writes("maria", wr, PURPLE_MESSAGE_SEND, NULL) == 0,
 	      "held: nothing is shown as sent");
+	first = w.maria->msgs->len;
 	ui_answer(r, 0);
-	peer_wait(w.maria, first, NULL, 1, 3000);
-	run_for(QUIET_MS);
-	check(peer_count(w.maria, first, "alex", NULL) == 1,
+	check(sent_before_marker(w.maria, first, NULL) == 1,
 	      "Send anyway: maria receives exactly one copy");
 	check(g_strcmp0(peer_text(w.maria, first, 0), text) == 0,
 	      "Send anyway: byte for byte what was typed (got \"%s\")",
@@ -212,8 +260,7 @@ static void test_cold_ask_edit(void)
 	if (!check(r != NULL, "cold ask again: asked again"))
 		return;
 	ui_answer(r, 1);
-	run_for(QUIET_MS);
-	check(peer_count(w.maria, first, "alex", NULL) == 0, "Edit: maria receives nothing");
+	check(sent_before_marker(w.maria, first, NULL) == 0, "Edit: maria receives nothing");
 	check(ui_count_writes("maria", wr, NOTE_FLAGS, "review my CV &amp; cover letter") == 1,
 	      "Edit: the text is offered back as a SYSTEM|NO_LOG note, escaped");
 	check(ui_count_writes("maria", wr, PURPLE_MESSAGE_SEND, NULL) == 0,
@@ -233,14 +280,14 @@ static void test_paste(void)
 	r = wait_request("maria", 2000);
 	if (!check(r != NULL, "a held paste: one question"))
 		return;
-	run_for(QUIET_MS);
-	check(ui_requests->len == requests + 1, "a held paste: only one question for all its lines");
-	check(peer_count(w.maria, first, "alex", NULL) == 0,
+	check(ui_open_requests() == 1 && ui_requests->len > requests &&
+	      strstr(r->secondary, lines[2]) != NULL,
+	      "a held paste: one open question, about all its lines");
+	check(sent_before_marker(w.maria, first, NULL) == 0,
 	      "a held paste: no later line gets through before the answer");
+	first = w.maria->msgs->len;
 	ui_answer(r, 0);
-	peer_wait(w.maria, first, NULL, 3, 3000);
-	run_for(QUIET_MS);
-	check(peer_count(w.maria, first, "alex", NULL) == 3, "Send anyway: the three lines, once each");
+	check(sent_before_marker(w.maria, first, NULL) == 3, "Send anyway: the three lines, once each");
 	for (i = 0; i < G_N_ELEMENTS(lines); i++)
 		check(g_strcmp0(peer_text(w.maria, first, i), lines[i]) == 0,
 		      "Send anyway: line %u in its place", i + 1);
@@ -269,12 +316,10 @@ static void test_template(void)
 	send_text(conv, text);
 	r = wait_request("sam", 2000);
 	if (check(r != NULL, "a template to a known peer (buddy): asked before sending")) {
-		run_for(QUIET_MS);
-		check(peer_count(w.sam, first, "alex", NULL) == 0, "held: sam receives nothing");
+		check(sent_before_marker(w.sam, first, NULL) == 0, "held: sam receives nothing");
+		first = w.sam->msgs->len;
 		ui_answer(r, 0);
-		peer_wait(w.sam, first, NULL, 1, 3000);
-		run_for(QUIET_MS);
-		check(peer_count(w.sam, first, "alex", NULL) == 1 &&
+		check(sent_before_marker(w.sam, first, NULL) == 1 &&
 		      g_strcmp0(peer_text(w.sam, first, 0), text) == 0,
 		      "Send anyway: sam receives one identical copy");
 	}
@@ -334,11 +379,10 @@ static void test_channel(void)
 	r = wait_request(CHANNEL, 2000);
 	if (check(r != NULL, "a personal ask in a channel: asked before sending")) {
 		check(ui_count_debug(dbg, "finding public-ask ") >= 1, "debug line: finding public-ask");
-		run_for(QUIET_MS);
-		check(peer_count(w.tom, first, "alex", CHANNEL) == 0, "held: the channel sees nothing");
+		check(sent_before_marker(w.tom, first, CHANNEL) == 0, "held: the channel sees nothing");
+		first = w.tom->msgs->len;
 		ui_answer(r, 1);
-		run_for(QUIET_MS);
-		check(peer_count(w.tom, first, "alex", CHANNEL) == 0, "Edit: the channel sees nothing");
+		check(sent_before_marker(w.tom, first, CHANNEL) == 0, "Edit: the channel sees nothing");
 		check(ui_count_writes(CHANNEL, wr, NOTE_FLAGS, "introduce me") == 1,
 		      "Edit: the text is offered back in the channel window");
 	}
@@ -348,6 +392,71 @@ static void test_channel(void)
 	check(ui_last_open_request(CHANNEL) == NULL && peer_count(w.tom, first, "alex", CHANNEL) == 1 &&
 	      g_strcmp0(peer_text(w.tom, first, 0), room) == 0,
 	      "a question to the room goes straight out");
+}
+
+static gboolean quiet_listed(const char *entry)
+{
+	GList *list = purple_prefs_get_string_list(PREF "not_warned"), *l;
+	gboolean found = FALSE;
+
+	for (l = list; l != NULL; l = l->next)
+		found = found || g_strcmp0(l->data, entry) == 0;
+	g_list_free_full(list, g_free);
+	return found;
+}
+
+/* "Don't warn me about this again", chosen with Send anyway: for the
+ * person, or for the rule; kept in prefs, listed in the frame, removable. */
+static void test_quiet(void)
+{
+	PurplePluginUiInfo *ui = w.plugin->info->prefs_info;
+	PurplePluginPrefFrame *frame;
+	guint first = w.tom->msgs->len, requests, wr;
+	Request *r;
+
+	send_text(im("tom"), "could you review my cv?");
+	r = wait_request("tom", 2000);
+	if (!check(r != NULL && r->fields != NULL &&
+	           purple_request_fields_get_field(r->fields, "quiet") != NULL,
+	           "the question has a \"don't warn me about this again\" field"))
+		return;
+	ui_answer_choice(r, "quiet", 1);
+	check(sent_before_marker(w.tom, first, NULL) == 1 &&
+	      quiet_listed("person\tprpl-irc\talex@127.0.0.1\ttom"),
+	      "Send anyway, not for tom: sent, and tom is kept in the not_warned pref");
+	first = w.tom->msgs->len;
+	requests = ui_requests->len;
+	wr = ui_writes->len;
+	send_text(im("tom"), "could you introduce me to your manager?");
+	check(sent_before_marker(w.tom, first, NULL) == 1 && ui_requests->len == requests &&
+	      ui_count_writes("tom", wr, NOTE_FLAGS, NULL) >= 1,
+	      "...the next cold ask to tom goes out without a question, as a hint");
+
+	send_text(im("maria"), "Dear ___, I would love to connect with you all");
+	r = wait_request("maria", 2000);
+	if (!check(r != NULL, "a template to maria: asked"))
+		return;
+	ui_answer_choice(r, "quiet", 2);
+	first = w.lee->msgs->len;
+	requests = ui_requests->len;
+	send_text(im("lee"), "Dear ___, I would love to connect with you all");
+	check(sent_before_marker(w.lee, first, NULL) == 1 && ui_requests->len == requests,
+	      "Send anyway, not for this kind of message: the same template to lee is not asked about");
+
+	frame = ui->get_plugin_pref_frame(w.plugin);
+	check(frame_has(frame, PREF "not_warned_shown/0") && frame_has(frame, PREF "not_warned_shown/1") &&
+	      purple_prefs_get_bool(PREF "not_warned_shown/0"),
+	      "the preferences list both, ticked");
+	purple_prefs_set_bool(PREF "not_warned_shown/0", FALSE);
+	check(!quiet_listed("person\tprpl-irc\talex@127.0.0.1\ttom"),
+	      "unticking tom removes him from the list");
+	purple_plugin_pref_frame_destroy(frame);
+	send_text(im("tom"), "could you review my portfolio?");
+	r = wait_request("tom", 2000);
+	check(r != NULL, "...and a cold ask to tom is asked about again");
+	if (r != NULL)
+		ui_answer(r, 1);
+	purple_prefs_set_string_list(PREF "not_warned", NULL);
 }
 
 /* The user sends something else while the question is open: the question
@@ -363,33 +472,64 @@ static void test_moved_on(void)
 	if (!check(r != NULL, "cold ask to lee: asked"))
 		return;
 	send_text(conv, "Sorry, wrong window.");
-	peer_wait(w.lee, first, NULL, 1, 3000);
-	run_for(200);
 	check(r->closed && ui_last_open_request("lee") == NULL,
 	      "sending something else closes the open question");
-	check(peer_count(w.lee, first, "alex", NULL) == 1 &&
+	check(sent_before_marker(w.lee, first, NULL) == 1 &&
 	      g_strcmp0(peer_text(w.lee, first, 0), "Sorry, wrong window.") == 0,
 	      "...the new message goes out, the held one does not");
 	check(ui_count_writes("lee", wr, NOTE_FLAGS, "review my cv") == 1,
 	      "...and the held text is given back");
 }
 
-static void test_close_conversation(void)
+/* The user closes the question's window (Esc, close button, Alt+C): that
+ * is Edit, at once. */
+static void test_dismiss(void)
 {
 	PurpleConversation *conv = im("lee");
-	guint first = w.lee->msgs->len, held[6];
+	guint first = w.lee->msgs->len, wr = ui_writes->len, s[6];
 	Request *r;
 
-	send_text(conv, "could you review my cv, lee?");
+	send_text(conv, "could you review my cv this week?");
+	r = wait_request("lee", 2000);
+	if (!check(r != NULL, "cold ask to lee: asked"))
+		return;
+	ui_dismiss(r);
+	stats(s);
+	check(ui_count_writes("lee", wr, NOTE_FLAGS, "review my cv this week") == 1 && s[2] == 0 &&
+	      s[3] == 0, "closing the question's window is Edit: the text is back at once");
+	check(sent_before_marker(w.lee, first, NULL) == 0, "...and nothing is sent");
+}
+
+/* A conversation closed with a message held: the user is told at once,
+ * with the text, and it is offered back when they talk with lee again. */
+static void test_close_conversation(void)
+{
+	const char *text = "could you review my cv, lee?";
+	PurpleConversation *conv = im("lee");
+	guint first = w.lee->msgs->len, notices = ui_notices->len, wr, held[6];
+	Request *r;
+
+	send_text(conv, text);
 	r = wait_request("lee", 2000);
 	if (!check(r != NULL, "cold ask to lee again: asked"))
 		return;
 	purple_conversation_destroy(conv);
-	run_for(QUIET_MS);
 	stats(held);
-	check(r->closed, "closing the conversation closes its question");
-	check(peer_count(w.lee, first, "alex", NULL) == 0 && held[2] == 0 && held[3] == 0,
-	      "...nothing is sent and nothing stays held");
+	check(r->closed && held[2] == 0 && held[3] == 0,
+	      "closing the conversation closes its question, nothing stays held");
+	check(ui_count_notices(notices, "review my cv, lee?") == 1 &&
+	      ui_count_notices(notices, "lee") == 1,
+	      "...the user is told at once, with the text");
+	check(sent_before_marker(w.lee, first, NULL) == 0, "...and nothing is sent");
+	wr = ui_writes->len;
+	conv = im("lee");
+	check(ui_count_writes("lee", wr, NOTE_FLAGS, "review my cv, lee?") == 1,
+	      "a conversation with lee opens again: the text is offered back");
+	wr = ui_writes->len;
+	purple_conversation_destroy(conv);
+	conv = im("lee");
+	check(ui_count_writes("lee", wr, NOTE_FLAGS, "review my cv") == 0,
+	      "...once");
 }
 
 /* ---- incoming ---- */
@@ -607,8 +747,91 @@ static void test_prefs_frame(const char *extra_set)
 	purple_plugin_pref_frame_destroy(frame);
 }
 
-/* A rule set of the user's own, in rules_dir: loaded at once, with its own
- * category and its own toggle. */
+typedef struct {
+	guint from;
+	const char *text;
+	guint n;
+} DebugWait;
+
+static gboolean debug_seen(gpointer data)
+{
+	DebugWait *dw = data;
+
+	return ui_count_debug(dw->from, dw->text) >= dw->n;
+}
+
+static gboolean wait_debug(guint from, const char *text, guint n, guint ms)
+{
+	DebugWait dw = { from, text, n };
+
+	return wait_until(debug_seen, &dw, ms);
+}
+
+/* Pidgin writes a string preference at every key pressed. */
+static void type_rules_dir(const char *path)
+{
+	size_t i, len = strlen(path);
+
+	for (i = 1; i <= len; i++) {
+		char *part = g_strndup(path, i);
+
+		purple_prefs_set_string(PREF "rules_dir", part);
+		g_free(part);
+	}
+}
+
+/* The folder written again with the same content, then broken: it is not
+ * read again, then the last good rules stay (said once); the conversation
+ * state lives through a reload. */
+static void test_reload(const char *top, const char *rules_file)
+{
+	char *slash = g_strconcat(top, "/", NULL);
+	char *good = NULL;
+	guint dbg = ui_debug->len, notices = ui_notices->len, s[6], t[6];
+	Request *r;
+
+	purple_prefs_set_string(PREF "rules_dir", slash);
+	check(wait_debug(dbg, "rules folder looked at", 1, 5000) &&
+	      ui_count_debug(dbg, "rules folder reloaded") == 0,
+	      "rules_dir names the same folder, unchanged: not read again");
+	g_file_get_contents(rules_file, &good, NULL, NULL);
+	g_file_set_contents(rules_file, "{ \"language\": \"*\", \"rules\": [ {", -1, NULL);
+	dbg = ui_debug->len;
+	purple_prefs_set_string(PREF "rules_dir", top);
+	wait_debug(dbg, "rules folder looked at", 1, 5000);
+	purple_prefs_set_string(PREF "rules_dir", slash);
+	wait_debug(dbg, "rules folder looked at", 2, 5000);
+	check(ui_count_debug(dbg, "rules folder reloaded") == 0 &&
+	      ui_count_notices(notices, "rules folder") == 1 &&
+	      ui_count_debug(dbg, "rules folder not loaded") == 1,
+	      "a broken rules folder is not used, and said so once (%u notices)",
+	      ui_count_notices(notices, "rules folder"));
+	send_text(im("sam"), "what is your salary?");
+	r = wait_request("sam", 2000);
+	check(r != NULL, "...the last good rules stay in use");
+	if (r != NULL)
+		ui_answer(r, 1);
+	stats(s);
+	{
+		/* mended, and not byte for byte what was loaded before */
+		char *mended = g_strconcat(good, "\n", NULL);
+
+		g_file_set_contents(rules_file, mended, -1, NULL);
+		g_free(mended);
+	}
+	dbg = ui_debug->len;
+	purple_prefs_set_string(PREF "rules_dir", top);
+	wait_debug(dbg, "rules folder reloaded", 1, 5000);
+	stats(t);
+	check(ui_count_debug(dbg, "rules folder reloaded") == 1 && s[0] > 0 && t[0] == s[0],
+	      "mended, it is read again; the conversations the core remembers stay (%u, %u)",
+	      s[0], t[0]);
+	g_free(good);
+	g_free(slash);
+}
+
+/* A rule set of the user's own, in rules_dir: loaded once the preference
+ * rests, with its own category and its own toggle. */
 static void test_user_rules(const char *user_dir)
 {
 	const char *set = "{ \"name\": \"acme\", \"description\": \"ACME rules of engagement\" }\n";
@@ -629,9 +852,12 @@ static void test_user_rules(const char *user_dir)
 	g_mkdir_with_parents(dir, 0700);
 	g_file_set_contents(set_file, set, -1, NULL);
 	g_file_set_contents(rules_file, rules, -1, NULL);
-	purple_prefs_set_string(PREF "rules_dir", top);
+	type_rules_dir(top);
+	check(wait_debug(dbg, "rules folder reloaded", 1, 5000) &&
+	      ui_count_debug(dbg, "rules folder reloaded") == 1,
+	      "rules_dir typed key by key: read once, when it rests");
 	check(purple_prefs_exists(PREF "rulesets/acme") && purple_prefs_get_bool(PREF "rulesets/acme"),
-	      "rules_dir changed: the user's rule set is loaded at once, switched on");
+	      "rules_dir changed: the user's rule set is loaded, switched on");
 	test_prefs_frame("rulesets/acme");
 	send_text(im("sam"), "what is your salary?");
 	r = wait_request("sam", 2000);
@@ -639,6 +865,7 @@ static void test_user_rules(const char *user_dir)
 	      "the user's own category holds a message (x-no-salary-talk)");
 	if (r != NULL)
 		ui_answer(r, 1);
+	test_reload(top, rules_file);
 	purple_prefs_set_bool(PREF "rulesets/acme", FALSE);
 	first = w.sam->msgs->len;
 	send_text(im("sam"), "what is your salary?");
@@ -696,7 +923,6 @@ static void test_offline(void)
 		return;
 	purple_account_disconnect(w.account);
 	ui_answer(r, 0);
-	run_for(QUIET_MS);
 	stats(s);
 	check(peer_count(w.lee, first, "alex", NULL) == 0 && s[2] == 0 && s[3] == 0,
 	      "offline, then Send anyway: nothing is sent, nothing stays held");
@@ -736,7 +962,9 @@ void scenarios_run(const char *plugin_path)
 		test_template();
 		test_warn_off();
 		test_channel();
+		test_quiet();
 		test_moved_on();
+		test_dismiss();
 		test_close_conversation();
 		test_say_thanks();
 		test_unanswered();

@@ -2,8 +2,10 @@
  *
  * The GLib main loop drives libpurple (event loop ops, tools/irc/purple-glib.c). Every write into a
  * conversation is recorded with its flags; every purple_request_action()
- * is kept until the test answers it (as a UI would: the callback, then
- * purple_request_close()); debug lines of the "etiquette" category are
+ * and purple_request_fields() is kept until the test answers it (as a UI
+ * would: the callback, then purple_request_close()); a request the plugin
+ * closes itself gets its cancel callback, as Finch's windows do when
+ * destroyed; notifications and debug lines of the "etiquette" category are
  * kept. Logging is off, the user dir is a temporary folder.
  */
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <connection.h>
 #include <core.h>
 #include <debug.h>
+#include <notify.h>
 #include <prefs.h>
 #include <prpl.h>
 #include <savedstatuses.h>
@@ -27,6 +30,7 @@
 GPtrArray *ui_writes;
 GPtrArray *ui_requests;
 GPtrArray *ui_debug;
+GPtrArray *ui_notices;
 
 /* ---- debug ---- */
 
@@ -109,9 +113,26 @@ static void request_free(gpointer data)
 	g_free(r->primary);
 	g_free(r->secondary);
 	g_free(r->conv_name);
+	if (r->fields != NULL)
+		purple_request_fields_destroy(r->fields);
 	for (i = 0; i < r->n; i++)
 		g_free(r->labels[i]);
 	g_free(r);
+}
+
+/* A request as the UI keeps it, before its buttons. */
+static Request *request_new(const char *title, const char *primary, const char *secondary,
+                            PurpleConversation *conv, void *user_data)
+{
+	Request *r = g_new0(Request, 1);
+
+	r->title = g_strdup(title);
+	r->primary = g_strdup(primary);
+	r->secondary = g_strdup(secondary);
+	r->conv = conv;
+	r->conv_name = g_strdup(conv ? purple_conversation_get_name(conv) : NULL);
+	r->user_data = user_data;
+	return r;
 }
 
 static void *request_action(const char *title, const char *primary,
@@ -120,18 +141,12 @@ static void *request_action(const char *title, const char *primary,
                             PurpleConversation *conv, void *user_data,
                             size_t action_count, va_list actions)
 {
-	Request *r = g_new0(Request, 1);
+	Request *r = request_new(title, primary, secondary, conv, user_data);
 	size_t i;
 
 	(void)default_action;
 	(void)account;
 	(void)who;
-	r->title = g_strdup(title);
-	r->primary = g_strdup(primary);
-	r->secondary = g_strdup(secondary);
-	r->conv = conv;
-	r->conv_name = g_strdup(conv ? purple_conversation_get_name(conv) : NULL);
-	r->user_data = user_data;
 	for (i = 0; i < action_count; i++) {
 		const char *label = va_arg(actions, const char *);
 		GCallback cb = va_arg(actions, GCallback);
@@ -146,26 +161,109 @@ static void *request_action(const char *title, const char *primary,
 	return r;
 }
 
+static void *request_fields(const char *title, const char *primary,
+                            const char *secondary, PurpleRequestFields *fields,
+                            const char *ok_text, GCallback ok_cb,
+                            const char *cancel_text, GCallback cancel_cb,
+                            PurpleAccount *account, const char *who,
+                            PurpleConversation *conv, void *user_data)
+{
+	Request *r = request_new(title, primary, secondary, conv, user_data);
+
+	(void)account;
+	(void)who;
+	r->fields = fields;
+	r->labels[0] = g_strdup(ok_text);
+	r->cbs[0] = ok_cb;
+	r->labels[1] = g_strdup(cancel_text);
+	r->cbs[1] = cancel_cb;
+	r->n = 2;
+	g_ptr_array_add(ui_requests, r);
+	return r;
+}
+
+/* Like Finch: a fields window destroyed without an answer calls its
+ * cancel callback, with the window as the second argument. */
 static void close_request(PurpleRequestType type, void *handle)
 {
+	Request *r = handle;
+
 	(void)type;
-	((Request *)handle)->closed = TRUE;
+	r->closed = TRUE;
+	if (r->fields != NULL && !r->answered && r->cbs[1] != NULL) {
+		r->answered = TRUE;
+		((void (*)(gpointer, gpointer))r->cbs[1])(r->user_data, r);
+	}
 }
 
 static PurpleRequestUiOps request_ops = {
 	.request_action = request_action,
+	.request_fields = request_fields,
 	.close_request = close_request,
 };
 
-/* Calls the callback of the action-th action, as a UI would. Like Pidgin,
- * which adds the buttons in reverse order, it passes its own button number
- * rather than the action's index: the plugin must not rely on it. */
+/* Calls the callback of the action-th action, as a UI would (for fields:
+ * 0 is ok, 1 cancel). Like Pidgin, which adds the buttons in reverse
+ * order, it passes its own button number rather than the action's index:
+ * the plugin must not rely on it. */
 void ui_answer(Request *r, int action)
 {
 	r->answered = TRUE;
-	if (action >= 0 && action < r->n && r->cbs[action] != NULL)
+	if (r->fields != NULL && action >= 0 && action < 2 && r->cbs[action] != NULL)
+		((PurpleRequestFieldsCb)r->cbs[action])(r->user_data, r->fields);
+	else if (action >= 0 && action < r->n && r->cbs[action] != NULL)
 		((PurpleRequestActionCb)r->cbs[action])(r->user_data, r->n - 1 - action);
-	purple_request_close(PURPLE_REQUEST_ACTION, r);
+	purple_request_close(r->fields ? PURPLE_REQUEST_FIELDS : PURPLE_REQUEST_ACTION, r);
+}
+
+void ui_answer_choice(Request *r, const char *field, int choice)
+{
+	PurpleRequestField *f = r->fields ? purple_request_fields_get_field(r->fields, field) : NULL;
+
+	if (f != NULL)
+		purple_request_field_choice_set_value(f, choice);
+	ui_answer(r, 0);
+}
+
+/* The user closes the window (Esc, its close button, Alt+C). */
+void ui_dismiss(Request *r)
+{
+	purple_request_close(r->fields ? PURPLE_REQUEST_FIELDS : PURPLE_REQUEST_ACTION, r);
+}
+
+/* ---- notifications ---- */
+
+static void *notify_message(PurpleNotifyMsgType type, const char *title,
+                            const char *primary, const char *secondary)
+{
+	(void)type;
+	(void)title;
+	g_ptr_array_add(ui_notices, g_strdup_printf("%s\n%s", primary ? primary : "",
+	                                            secondary ? secondary : ""));
+	return NULL;
+}
+
+static void *notify_formatted(const char *title, const char *primary,
+                              const char *secondary, const char *text)
+{
+	(void)title;
+	g_ptr_array_add(ui_notices, g_strdup_printf("%s\n%s\n%s", primary ? primary : "",
+	                                            secondary ? secondary : "", text ? text : ""));
+	return NULL;
+}
+
+static PurpleNotifyUiOps notify_ops = {
+	.notify_message = notify_message,
+	.notify_formatted = notify_formatted,
+};
+
+guint ui_count_notices(guint from, const char *text)
+{
+	guint i, n = 0;
+
+	for (i = from; i < ui_notices->len; i++)
+		n += strstr(g_ptr_array_index(ui_notices, i), text) != NULL;
+	return n;
 }
 
 guint ui_open_requests(void)
@@ -225,6 +323,7 @@ static void core_ui_init(void)
 {
 	purple_conversations_set_ui_ops(&conv_ops);
 	purple_request_set_ui_ops(&request_ops);
+	purple_notify_set_ui_ops(&notify_ops);
 }
 
 static PurpleCoreUiOps core_ops = {
@@ -236,6 +335,7 @@ void ui_init(const char *user_dir, const char *ui)
 	ui_writes = g_ptr_array_new_with_free_func(write_free);
 	ui_requests = g_ptr_array_new_with_free_func(request_free);
 	ui_debug = g_ptr_array_new_with_free_func(g_free);
+	ui_notices = g_ptr_array_new_with_free_func(g_free);
 
 	purple_glib_start(user_dir, ui ? ui : UI_ID, &debug_ops, &core_ops);
 }
@@ -246,6 +346,7 @@ void ui_quit(void)
 	g_ptr_array_unref(ui_writes);
 	g_ptr_array_unref(ui_requests);
 	g_ptr_array_unref(ui_debug);
+	g_ptr_array_unref(ui_notices);
 }
 
 /* What libpurple 2.x itself keeps in its user dir: accounts, buddy list,

@@ -217,6 +217,7 @@ typedef struct {
 	GCallback cbs[8];
 	char *labels[8];
 	int n;
+	PurpleRequestFields *fields;
 	gboolean done;
 } Request;
 
@@ -229,35 +230,33 @@ static void request_free(gpointer data)
 	g_free(r->secondary);
 	for (i = 0; i < r->n; i++)
 		g_free(r->labels[i]);
+	if (r->fields != NULL)
+		purple_request_fields_destroy(r->fields);
 	g_free(r);
 }
 
-static void *request_action(const char *title, const char *primary, const char *secondary,
-                            int default_action, PurpleAccount *account, const char *who,
-                            PurpleConversation *conv, void *user_data, size_t action_count,
-                            va_list actions)
+/* The plugin's question: ok is Send anyway, cancel Edit. */
+static void *request_fields(const char *title, const char *primary, const char *secondary,
+                            PurpleRequestFields *fields, const char *ok_text, GCallback ok_cb,
+                            const char *cancel_text, GCallback cancel_cb,
+                            PurpleAccount *account, const char *who,
+                            PurpleConversation *conv, void *user_data)
 {
 	Request *r = g_new0(Request, 1);
-	size_t i;
 
 	(void)title;
-	(void)default_action;
 	(void)account;
 	(void)who;
 	(void)conv;
 	r->primary = g_strdup(primary);
 	r->secondary = g_strdup(secondary);
 	r->user_data = user_data;
-	for (i = 0; i < action_count; i++) {
-		const char *label = va_arg(actions, const char *);
-		GCallback cb = va_arg(actions, GCallback);
-
-		if (i < G_N_ELEMENTS(r->cbs)) {
-			r->labels[i] = purple_strreplace(label ? label : "", "_", "");
-			r->cbs[i] = cb;
-			r->n++;
-		}
-	}
+	r->fields = fields;
+	r->labels[0] = purple_strreplace(ok_text ? ok_text : "", "_", "");
+	r->cbs[0] = ok_cb;
+	r->labels[1] = purple_strreplace(cancel_text ? cancel_text : "", "_", "");
+	r->cbs[1] = cancel_cb;
+	r->n = 2;
 	g_ptr_array_add(requests, r);
 	return r;
 }
@@ -269,7 +268,7 @@ static void close_request(PurpleRequestType type, void *handle)
 }
 
 static PurpleRequestUiOps request_ops = {
-	.request_action = request_action,
+	.request_fields = request_fields,
 	.close_request = close_request,
 };
 
@@ -301,7 +300,7 @@ static void answer(Request *r, int action, const char *why)
 
 	for (i = 0; i < r->n; i++)
 		g_string_append_printf(buttons, "%s[%d %s]", i ? " " : "", i, r->labels[i]);
-	say("%s+-- the plugin asks before sending (purple_request_action) --%s",
+	say("%s+-- the plugin asks before sending (purple_request_fields) --%s",
 	    c_on("\033[1;33m"), c_off());
 	printf("         %s|%s %s\n", c_on("\033[1;33m"), c_off(), r->primary ? r->primary : "");
 	for (i = 0; sec[i] != NULL; i++)
@@ -314,8 +313,8 @@ static void answer(Request *r, int action, const char *why)
 	g_string_free(buttons, TRUE);
 	r->done = TRUE;
 	if (action >= 0 && action < r->n && r->cbs[action] != NULL)
-		((PurpleRequestActionCb)r->cbs[action])(r->user_data, action);
-	purple_request_close(PURPLE_REQUEST_ACTION, r);
+		((PurpleRequestFieldsCb)r->cbs[action])(r->user_data, r->fields);
+	purple_request_close(PURPLE_REQUEST_FIELDS, r);
 }
 
 /* ---- core ---- */
