@@ -63,7 +63,8 @@ suite rules sh tests/rules/run.sh
 suite corpus build/score-corpus --gate 0.90 tests/corpus/regression
 suite corpus-split build/score-corpus --floors tests/corpus/floors.json tests/corpus/dev tests/corpus/test
 suite false-alarms build/score-corpus --false-alarms --max 0.01 tests/langid/sample.en.txt \
-	tests/langid/chat.en.txt tests/langid/sample.de.txt tests/langid/sample.it.txt tests/langid/sample.nb.txt
+	tests/langid/chat.en.txt tests/langid/sample.de.txt tests/langid/sample.it.txt tests/langid/sample.nb.txt \
+	tests/langid/sample.fr.txt
 suite langid sh tests/langid/run.sh
 suite i18n sh tests/i18n/run.sh
 suite plugin sh tests/plugin/run.sh

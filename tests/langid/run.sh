@@ -14,4 +14,4 @@ if [ ! -x "$eval" ]; then
 fi
 "$eval" --rules rules --tap 0.85 \
 	tests/langid/sample.en.txt tests/langid/sample.de.txt \
-	tests/langid/sample.it.txt tests/langid/sample.nb.txt tests/langid/chat.en.txt
+	tests/langid/sample.it.txt tests/langid/sample.nb.txt tests/langid/sample.fr.txt tests/langid/chat.en.txt
