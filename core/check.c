@@ -364,6 +364,10 @@ excluded(const EtqScratch *s, const GArray *exclude, const Place *m)
 static gboolean
 careful_hit(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, gssize *start, gssize *end)
 {
+	/* a rule that matches only slots has nothing to look for in most messages */
+	if (rule->flags[SLOT_MATCH] == SLOT_PLACEHOLDER && !rule->phrases[SLOT_MATCH]->len && !rule->regex &&
+	    !etq_spans_may_have_slot(&s->text))
+		return FALSE;
 	etq_spans_find(rules, &s->text, &s->spans);
 	GArray *slot[N_SLOTS];
 	for (int k = 0; k < N_SLOTS; k++)

@@ -205,6 +205,8 @@ GHashTable *etq_slot_words_new(const EtqRules *rules);
 void etq_spans_init(EtqSpans *sp);
 void etq_spans_clear(EtqSpans *sp);
 void etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp);
+/* FALSE when the text cannot hold a template slot (a quick look). */
+gboolean etq_spans_may_have_slot(const EtqText *t);
 /* IGNORE_* of the quote and code spans a byte lies in. */
 guint8 etq_spans_kind_at(const EtqSpans *sp, gsize at);
 

@@ -344,6 +344,23 @@ find_capitals(GHashTable *words, const EtqText *t, const GArray *code, GArray *o
 
 /* ---- per message ---- */
 
+/* Could the text hold a slot at all: a bracket, %, $, ___ or two capitals in
+ * a row? Most messages have none, and need no spans for <placeholder>. */
+gboolean
+etq_spans_may_have_slot(const EtqText *t)
+{
+	const char *p = t->text, *end = t->text + t->valid_len;
+	for (; p < end; p++) {
+		if (strchr("{[<(%$_", *p) && *p)
+			return TRUE;
+		if (g_ascii_isupper(*p) && p + 1 < end && g_ascii_isupper(p[1]))
+			return TRUE;
+		if ((guchar)*p >= 0x80) /* capitals beyond ASCII: let the full search decide */
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* A new sentence starts after . ! ? ; … or a line break between two words. */
 static gboolean
 sentence_break(const char *s, gsize len)
