@@ -443,7 +443,6 @@ etq_state_set_rules(EtqState *st, EtqRules *rules)
 	st->rules = rules;
 	etq_scratch_clear(&st->scratch);
 	etq_scratch_init(&st->scratch);
-	st->s = &st->scratch;
 	st->serial++;
 }
 
