@@ -443,6 +443,7 @@ etq_state_set_rules(EtqState *st, EtqRules *rules)
 	st->rules = rules;
 	etq_scratch_clear(&st->scratch);
 	etq_scratch_init(&st->scratch);
+	st->text_len = G_MAXSIZE; /* nothing read with these rules yet */
 	st->serial++;
 }
 
