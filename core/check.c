@@ -46,8 +46,9 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 	s->spans.ready = FALSE;
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	g_array_set_size(s->lang_scores, rules->profiles->len);
-	/* code and template slots ({first_name}) are not the message's language */
-	if (strpbrk(s->text.text, "`{[<%$"))
+	/* code and template slots ({first_name}) are not the message's language
+	 * (looked for in a message of up to 4 KB: a longer one has words enough) */
+	if (s->text.len <= 4096 && strpbrk(s->text.text, "`{[<%$"))
 		etq_spans_find(rules, &s->text, &s->spans);
 	etq_langid_score(rules, &s->text, s->spans.ready ? &s->spans : NULL, (guint *)s->lang_scores->data);
 	return etq_langid_decide(rules, (guint *)s->lang_scores->data, ETQ_LANG_UND);

@@ -376,21 +376,25 @@ letter_points(const EtqLangModel *m, const EtqText *t, guint *score)
 	}
 }
 
-/* Is token i in code or a template slot? */
-static gboolean
-aside(const EtqSpans *spans, const EtqText *text, guint i)
+/* Marks which of the first n tokens lie in code or a template slot. */
+static void
+mark_aside(const EtqSpans *spans, const EtqText *text, guint n, gboolean *aside)
 {
-	if (!spans)
-		return FALSE;
-	if (spans->skip[i] & IGNORE_CODE)
-		return TRUE;
-	gsize at = etq_text_token(text, i)->start;
-	for (guint k = 0; k < spans->placeholders->len; k++) {
+	for (guint i = 0; i < n; i++)
+		aside[i] = spans && (spans->skip[i] & IGNORE_CODE);
+	for (guint k = 0; spans && k < spans->placeholders->len; k++) {
 		const EtqSpan *s = &g_array_index(spans->placeholders, EtqSpan, k);
-		if (at >= s->start && at < s->end)
-			return TRUE;
+		guint lo = 0, hi = n; /* the first token from the slot's start on: tokens are in order */
+		while (lo < hi) {
+			guint mid = lo + (hi - lo) / 2;
+			if (etq_text_token(text, mid)->start < s->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < n && etq_text_token(text, lo)->start < s->end; lo++)
+			aside[lo] = TRUE;
 	}
-	return FALSE;
 }
 
 void
@@ -402,11 +406,12 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spa
 	memset(score, 0, m->n_langs * sizeof *score);
 	/* A word known as a stopword or telling word says what it is; its
 	 * spelling says no more. */
-	gboolean known[MAX_SPELT] = { FALSE };
+	gboolean known[MAX_SPELT] = { FALSE }, aside[MAX_WORDS];
 	guint n = MIN(text->n_tokens, MAX_WORDS);
+	mark_aside(spans, text, n, aside);
 	for (guint i = 0; i < n; i++) {
 		const EtqToken *tok = etq_text_token(text, i);
-		if (aside(spans, text, i)) {
+		if (aside[i]) {
 			if (i < MAX_SPELT)
 				known[i] = TRUE; /* nor its spelling */
 			continue;
