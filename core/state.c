@@ -29,7 +29,8 @@ typedef struct {
 	GList *pending;         /* link in EtqState.pending */
 	Streak *streaks;        /* MAX_STREAK_PEERS, or NULL */
 	guint n_streaks;
-	int lang;               /* of its last message in a known language, or ETQ_LANG_UND */
+	const char *lang;       /* code (interned) of its last message's language, or NULL:
+	                         * a code, as the rules may be replaced (etq_state_set_rules) */
 } Conv;
 
 typedef struct {
@@ -168,7 +169,6 @@ conv_get(EtqState *st, const char *raw, gboolean create)
 	c = g_new0(Conv, 1);
 	c->name = bounded_name(raw);
 	c->deadline = -1;
-	c->lang = ETQ_LANG_UND;
 	g_queue_push_head(&st->lru, c);
 	c->lru = st->lru.head;
 	g_hash_table_insert(st->convs, c->name, c);
@@ -372,7 +372,7 @@ record(EtqState *st, const EtqEvent *ev, int lang, GPtrArray *out)
 	const char *name = conv_name(ev);
 	Conv *c = conv_get(st, name, TRUE);
 	if (lang != ETQ_LANG_UND)
-		c->lang = lang;
+		c->lang = g_intern_string(etq_lang_code(st->rules, lang));
 	if (ev->dir == ETQ_DIR_OUT) {
 		c->saw_out = TRUE;
 		cancel_deadline(st, c);
@@ -487,7 +487,7 @@ analyse(EtqState *st, const EtqEvent *ev)
 		st->serial++;
 	}
 	Conv *c = conv_get(st, conv_name(ev), FALSE);
-	return etq_langid_decide(st->rules, (const guint *)st->scratch.lang_scores->data, c ? c->lang : ETQ_LANG_UND);
+	return etq_langid_decide(st->rules, (const guint *)st->scratch.lang_scores->data, c && c->lang ? etq_lang_index(st->rules, c->lang) : ETQ_LANG_UND);
 }
 
 GPtrArray *

@@ -519,6 +519,30 @@ test_conversation_language(Fixture *f, gconstpointer d)
 	ev = msg("what is it, could you tell me?", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 4);
 	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
 	g_assert_cmpstr(lang, ==, "en");
+	/* new rules with a language before the others: the conversation keeps its own */
+	ev = msg("ich weiß es nicht", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 5);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	char *dir = g_dir_make_tmp("etq-XXXXXX", NULL);
+	char *langs = g_build_filename(dir, "languages", NULL);
+	char *aa = g_build_filename(langs, "aa.json", NULL);
+	g_assert_cmpint(g_mkdir(langs, 0700), ==, 0);
+	g_assert_true(g_file_set_contents(aa, "{\"language\": \"aa\", \"stopwords\": [\"qaf\"], \"lists\": "
+	                                  "{\"request\": [], \"offer\": [], \"question\": [], \"greeting\": []}}", -1, NULL));
+	EtqRules *again = etq_rules_new();
+	etq_rules_load_dir(again, dir, NULL);
+	etq_rules_load_dir(again, FIXTURES, NULL);
+	etq_state_set_rules(f->state, again);
+	ev = msg("haha", ETQ_DIR_IN, ETQ_CHAT_IM, "pat", 6);
+	g_ptr_array_unref(etq_state_feed(f->state, &ev, &lang));
+	g_assert_cmpstr(lang, ==, "de");
+	etq_state_set_rules(f->state, f->rules);
+	etq_rules_free(again);
+	g_unlink(aa);
+	g_rmdir(langs);
+	g_rmdir(dir);
+	g_free(aa);
+	g_free(langs);
+	g_free(dir);
 }
 
 /* A broken override (every file of it broken) keeps the working set. */
