@@ -138,25 +138,29 @@ signs_free(gpointer list)
 }
 
 /* Notes the words of one phrase of language lang in owners (word -> lang
- * + 1, or G_MAXUINT once two languages use it). Words of letters only, of
- * three or more: no wildcards, stems or numbers. */
+ * + 1, or G_MAXUINT once two languages use it; the words' texts in
+ * chunk). Words of letters only, of 3 to 63 bytes: no wildcards, stems or
+ * numbers. */
 static void
-note_phrase_words(GHashTable *owners, const char *phrase, guint lang)
+note_phrase_words(GHashTable *owners, GStringChunk *chunk, const char *phrase, guint lang)
 {
-	char **words = g_strsplit(phrase, " ", -1);
-	for (char **w = words; *w; w++) {
-		gboolean letters = strlen(*w) >= 3;
-		for (const char *p = *w; letters && *p; p++)
-			letters = g_ascii_islower(*p) || (guchar)*p >= 0x80 || *p == '\'';
-		if (!letters)
-			continue;
-		guint was = GPOINTER_TO_UINT(g_hash_table_lookup(owners, *w));
-		if (!was)
-			g_hash_table_insert(owners, g_strdup(*w), GUINT_TO_POINTER(lang + 1));
-		else if (was != lang + 1)
-			g_hash_table_insert(owners, g_strdup(*w), GUINT_TO_POINTER(G_MAXUINT));
+	char word[64];
+	for (const char *p = phrase; *p;) {
+		gsize n = strcspn(p, " ");
+		gboolean letters = n >= 3 && n < sizeof word;
+		for (gsize k = 0; letters && k < n; k++)
+			letters = g_ascii_islower(p[k]) || (guchar)p[k] >= 0x80 || p[k] == '\'';
+		if (letters) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+			gpointer key, owner;
+			if (!g_hash_table_lookup_extended(owners, word, &key, &owner))
+				g_hash_table_insert(owners, g_string_chunk_insert(chunk, word), GUINT_TO_POINTER(lang + 1));
+			else if (GPOINTER_TO_UINT(owner) != lang + 1)
+				g_hash_table_insert(owners, key, GUINT_TO_POINTER(G_MAXUINT));
+		}
+		p += n + (p[n] == ' ');
 	}
-	g_strfreev(words);
 }
 
 /* A language's own vocabulary is in its rules and lists: a word that the
@@ -164,12 +168,13 @@ note_phrase_words(GHashTable *owners, const char *phrase, guint lang)
 static void
 add_rule_words(EtqLangModel *m, const EtqRules *rules)
 {
-	GHashTable *owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *owners = g_hash_table_new(g_str_hash, g_str_equal);
+	m->rule_words = g_string_chunk_new(16 * 1024);
 	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
 			for (guint i = 0; rule->phrases[slot] && i < rule->phrases[slot]->len; i++)
-				note_phrase_words(owners, g_ptr_array_index(rule->phrases[slot], i), rule->lang);
+				note_phrase_words(owners, m->rule_words, g_ptr_array_index(rule->phrases[slot], i), rule->lang);
 	}
 	for (guint l = 0; l < m->n_langs; l++) {
 		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
@@ -179,11 +184,10 @@ add_rule_words(EtqLangModel *m, const EtqRules *rules)
 		while (g_hash_table_iter_next(&it, NULL, &list))
 			for (guint i = 0; i < ((GPtrArray *)list)->len; i++) {
 				char *norm = etq_normalise_phrase(g_ptr_array_index((GPtrArray *)list, i));
-				note_phrase_words(owners, norm, l);
+				note_phrase_words(owners, m->rule_words, norm, l);
 				g_free(norm);
 			}
 	}
-	m->rule_words = g_string_chunk_new(4096);
 	GHashTableIter it;
 	gpointer word, owner;
 	g_hash_table_iter_init(&it, owners);
@@ -191,8 +195,7 @@ add_rule_words(EtqLangModel *m, const EtqRules *rules)
 		guint lang = GPOINTER_TO_UINT(owner) - 1;
 		if (GPOINTER_TO_UINT(owner) == G_MAXUINT || g_hash_table_contains(m->words, word))
 			continue; /* shared, or a sign of its own already */
-		const char *w = g_string_chunk_insert(m->rule_words, word);
-		add_to_table(m->words, (gpointer)w, (Sign){ w, lang, 0, W_RULE_WORD, FALSE });
+		add_to_table(m->words, word, (Sign){ word, lang, 0, W_RULE_WORD, FALSE });
 	}
 	g_hash_table_destroy(owners);
 }
