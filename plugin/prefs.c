@@ -22,6 +22,8 @@
 
 #include "etiquette-plugin.h"
 
+#include <core.h>
+
 #define PREF_WARN ETQP_PREFS "/warn_before_send"
 #define PREF_HINTS ETQP_PREFS "/hints"
 #define PREF_UNANSWERED ETQP_PREFS "/unanswered_seconds"
@@ -199,15 +201,14 @@ static void add_int_pref(PurplePluginPrefFrame *frame, const char *path,
 	purple_plugin_pref_frame_add(frame, pref);
 }
 
-/* The long part of a description, wrapped for Finch (Pidgin wraps it
- * again to its width). */
+/* A text wrapped at INFO_COLUMNS for Finch, which does not wrap labels
+ * (Pidgin wraps it again to its width). */
 #define INFO_COLUMNS 34
 
-static void add_info(PurplePluginPrefFrame *frame, const char *text)
+static char *wrapped(const char *text)
 {
-	GString *wrapped = g_string_new(NULL);
+	GString *out = g_string_new(NULL);
 	char **words = g_strsplit(text, " ", -1);
-	PurplePluginPref *pref;
 	glong line = 0;
 	guint i;
 
@@ -215,30 +216,31 @@ static void add_info(PurplePluginPrefFrame *frame, const char *text)
 		glong len = g_utf8_strlen(words[i], -1);
 
 		if (line > 0 && line + 1 + len > INFO_COLUMNS) {
-			g_string_append_c(wrapped, '\n');
+			g_string_append_c(out, '\n');
 			line = 0;
 		} else if (line > 0) {
-			g_string_append_c(wrapped, ' ');
+			g_string_append_c(out, ' ');
 			line++;
 		}
-		g_string_append(wrapped, words[i]);
+		g_string_append(out, words[i]);
 		line += len;
 	}
-	pref = purple_plugin_pref_new_with_label(wrapped->str);
-	purple_plugin_pref_set_type(pref, PURPLE_PLUGIN_PREF_INFO);
-	purple_plugin_pref_frame_add(frame, pref);
 	g_strfreev(words);
-	g_string_free(wrapped, TRUE);
+	return g_string_free(out, FALSE);
 }
 
 /* A rule set's description reads "Short label: what it is about"; the
- * short label goes next to its box, the rest on a line below. */
+ * short label goes next to its box, the rest on a line of its own: below
+ * it in Pidgin (an info line), above it as the title of a group in Finch
+ * (which shows info lines as "Not implemented yet."). */
 static void add_ruleset_prefs(PurplePluginPrefFrame *frame)
 {
+	gboolean finch = g_strcmp0(purple_core_get_ui(), "gnt-purple") == 0;
 	guint i, n = etqp ? etq_rules_n_sets(etqp->rules) : 0;
 
-	purple_plugin_pref_frame_add(frame,
-		purple_plugin_pref_new_with_label(_("Rule sets")));
+	if (!finch)
+		purple_plugin_pref_frame_add(frame,
+			purple_plugin_pref_new_with_label(_("Rule sets")));
 	for (i = 0; i < n; i++) {
 		const EtqRuleSet *set = etq_rules_get_set(etqp->rules, i);
 		const char *name = etq_rule_set_name(set);
@@ -247,10 +249,19 @@ static void add_ruleset_prefs(PurplePluginPrefFrame *frame)
 		char *path = ruleset_pref(name);
 		char *label = colon ? g_strndup(description, colon - description) :
 		              g_strdup(description && *description ? description : name);
+		char *more = colon && colon[2] != '\0' ? wrapped(colon + 2) : NULL;
+		PurplePluginPref *info;
 
+		if (finch)
+			purple_plugin_pref_frame_add(frame,
+				purple_plugin_pref_new_with_label(more ? more : label));
 		add_pref(frame, path, label);
-		if (colon != NULL && colon[2] != '\0')
-			add_info(frame, colon + 2);
+		if (!finch && more != NULL) {
+			info = purple_plugin_pref_new_with_label(more);
+			purple_plugin_pref_set_type(info, PURPLE_PLUGIN_PREF_INFO);
+			purple_plugin_pref_frame_add(frame, info);
+		}
+		g_free(more);
 		g_free(label);
 		g_free(path);
 	}

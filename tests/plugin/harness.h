@@ -15,6 +15,7 @@
  *   history.c    who the user talked with, known again after a restart
  *   desk.[ch]    real Pidgin on an Xvfb display: start, xdotool, screenshots
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
+ *   realfinch.c  real Finch in tmux, 80 columns
  *   realcompanion.c  the Pidgin companion in real Pidgin: input box, live line
  *   main.c       options, counts, the closing line
  */
@@ -158,6 +159,7 @@ void scenarios_run(const char *plugin_path);
 void cycles_run(const char *plugin_path, guint cycles, gboolean valgrind);
 void companion_run(const char *plugin_path);
 void real_pidgin_run(const char *plugin_path, const char *screenshots);
+void real_finch_run(const char *plugin_path, const char *screenshots);
 void real_companion_run(const char *plugin_path, const char *screenshots);
 void scale_run(const char *plugin_path);
 void prefs_run(const char *plugin_path);

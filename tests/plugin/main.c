@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	const char *plugin = "build/purple-etiquette.so";
 	guint cycles = 0;
 	gboolean valgrind = FALSE, companion = FALSE, real_pidgin = FALSE, real_companion = FALSE,
-	         scale = FALSE, prefs = FALSE, history = FALSE;
+	         scale = FALSE, prefs = FALSE, history = FALSE, real_finch = FALSE;
 	const char *screenshots = NULL;
 	int i;
 
@@ -95,6 +95,8 @@ int main(int argc, char **argv)
 			real_companion = TRUE;
 		else if (strcmp(argv[i], "--real-pidgin") == 0)
 			real_pidgin = TRUE;
+		else if (strcmp(argv[i], "--real-finch") == 0)
+			real_finch = TRUE;
 		else if (strcmp(argv[i], "--scale") == 0)
 			scale = TRUE;
 		else if (strcmp(argv[i], "--prefs") == 0)
@@ -111,11 +113,13 @@ int main(int argc, char **argv)
 		else {
 			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --companion |\n"
 			        "       --real-pidgin [--screenshots DIR] | --real-companion [--screenshots DIR] |\n"
-			        "       --scale | --prefs | --history]\n", argv[0]);
+			        "       --real-finch [--screenshots DIR] | --scale | --prefs | --history]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (real_pidgin)
+	if (real_finch)
+		real_finch_run(plugin, screenshots);
+	else if (real_pidgin)
 		real_pidgin_run(plugin, screenshots);
 	else if (real_companion)
 		real_companion_run(plugin, screenshots);

@@ -17,7 +17,7 @@
 #   ETQ_TEST_BIN      the test client        (build/test-plugin)
 #   ETQ_TEST_PLUGIN   the plugin             (build/purple-etiquette.so)
 #   ETQ_TEST_PARTS    which parts, of: scenarios companion real-pidgin real-companion
-#                     scale prefs history cycles valgrind-cycles (all of them)
+#                     real-finch scale prefs history cycles valgrind-cycles (all of them)
 #   ETQ_TEST_WRAP     a command put before the client, e.g. valgrind and its options
 #   ETQ_TEST_CYCLES, ETQ_TEST_VALGRIND_CYCLES   how many (100, 10)
 #   ETQ_TEST_VERBOSE=1 shows libpurple's debug output and every line the
@@ -27,7 +27,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 BIN=${ETQ_TEST_BIN:-build/test-plugin}
 PLUGIN=${ETQ_TEST_PLUGIN:-build/purple-etiquette.so}
-PARTS=${ETQ_TEST_PARTS:-scenarios companion real-pidgin real-companion scale prefs history cycles valgrind-cycles}
+PARTS=${ETQ_TEST_PARTS:-scenarios companion real-pidgin real-companion real-finch scale prefs history cycles valgrind-cycles}
 CYCLES=${ETQ_TEST_CYCLES:-100}
 VG_CYCLES=${ETQ_TEST_VALGRIND_CYCLES:-10}
 passed=0
@@ -95,6 +95,9 @@ wanted real-pidgin && part "real Pidgin under Xvfb" $ETQ_TEST_WRAP "$BIN" --plug
 # input box and the live line; its screenshots are kept in build/screenshots.
 wanted real-companion && part "the Pidgin companion in real Pidgin" $ETQ_TEST_WRAP "$BIN" \
 	--plugin "$PLUGIN" --real-companion --screenshots "${ETQ_SCREENSHOTS:-build/screenshots}"
+# Real Finch in tmux (80 columns); its screens are kept as text in build/screenshots.
+wanted real-finch && part "real Finch in tmux" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" \
+	--real-finch --screenshots "${ETQ_SCREENSHOTS:-$PWD/build/screenshots}"
 wanted scale && part "1,000 conversations at once" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --scale
 wanted prefs && part "a damaged prefs.xml" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --prefs
 wanted history && part "restart with logs" $ETQ_TEST_WRAP "$BIN" --plugin "$PLUGIN" --history
