@@ -6,31 +6,22 @@
  * draft, the draft, whether the live line is shown and what it says; the
  * test waits for those lines. It proves, as maria (a stranger) writes to alex:
  *   typing a cold ask shows the line under the input box, with the reason;
- *   Enter asks, Edit puts the text back into the input box (read from it),
- *   and the line is there again for it; editing the draft into a fine one
- *   hides the line, and Enter sends it with no question.
+ *   Enter asks, Esc (Edit) puts the text back into the input box (read from
+ *   it), and the line is there again for it; editing the draft into a fine
+ *   one hides the line, and Enter sends it with no question;
+ *   the companion's preferences (Tools → Plugins, Configure Plugin) turn the
+ *   line off at once: a template typed then gets no check, Enter still asks.
  * Screenshots of each step go to the screenshots folder.
  */
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "desk.h"
 #include "harness.h"
 
 #define COLD_ASK "could you review my cv"
 #define FINE "could you come to the meetup on friday?"
+#define TEMPLATE "Dear [Name], are you free on friday?"
 #define WINDOW_CROP "650x430+0+0"
-
-static void screenshot(Desk *d, const char *dir, const char *name)
-{
-	char *file = g_build_filename(dir, name, NULL);
-
-	g_unlink(file);
-	desk_screenshot(d, dir, name, WINDOW_CROP);
-	check(g_file_test(file, G_FILE_TEST_EXISTS), "real Pidgin, companion: screenshot %s", file);
-	g_free(file);
-}
 
 /* The log line of the next check of draft, from "shown: " or "hidden" on. */
 static char *live_line(Desk *d, const char *draft, guint after, guint ms)
@@ -61,6 +52,69 @@ static gboolean got_message(gpointer data)
 	       strcmp(peer_msg(maria, maria->msgs->len - 1)->from, "alex") == 0;
 }
 
+/* Tools → Plugins (Ctrl+U), Etiquette for Pidgin, Configure Plugin (Alt+U):
+ * a screenshot, then its switch (Alt+S) turned off. */
+static gboolean switch_off(Desk *d, const char *shots)
+{
+	char *blist = desk_wait_window(d, "^Buddy", 10000), *plugins = NULL, *prefs = NULL, *off;
+	guint n = desk_log_count(d, "live feedback off");
+
+	if (!check(blist != NULL, "real Pidgin, companion: the buddy list is open"))
+		return FALSE;
+	desk_xdo(d, "windowfocus", "--sync", blist, NULL);
+	desk_xdo(d, "key", "ctrl+u", NULL, NULL);
+	plugins = desk_wait_window(d, "^Plugins$", 5000);
+	if (check(plugins != NULL, "real Pidgin, companion: Tools → Plugins opens")) {
+		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
+		/* typing finds the row; Esc ends the search (Enter would unload it) */
+		desk_xdo(d, "type", "--delay", "50", "Etiquette for");
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+		prefs = desk_press_for_window(d, "alt+u", 5000);
+	}
+	if (check(prefs != NULL, "real Pidgin, companion: Configure Plugin opens its preferences")) {
+		desk_xdo(d, "windowraise", prefs, NULL, NULL);
+		desk_screenshot_window(d, shots, "companion-preferences.png", prefs, NULL);
+		desk_xdo(d, "windowfocus", "--sync", prefs, NULL);
+		desk_xdo(d, "key", "alt+s", NULL, NULL);
+	}
+	off = prefs ? desk_wait_log(d, "live feedback off", n, 5000) : NULL;
+	check(off != NULL, "real Pidgin, companion: its preferences switch the live line off");
+	if (prefs != NULL)
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+	if (plugins != NULL) {
+		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+	}
+	g_free(blist);
+	g_free(plugins);
+	g_free(prefs);
+	g_free(off);
+	return off != NULL;
+}
+
+/* With the line off, typing is not checked: a template typed and sent is
+ * asked about (the positive signal), and no check of it was logged. */
+static void live_off(Desk *d, const char *conv, const char *shots)
+{
+	char *dialog;
+
+	if (!switch_off(d, shots))
+		return;
+	desk_xdo(d, "windowraise", conv, NULL, NULL);
+	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
+	desk_xdo(d, "type", "--delay", "30", TEMPLATE);
+	desk_xdo(d, "key", "Return", NULL, NULL);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	check(dialog != NULL && live_count(d, TEMPLATE) == 0,
+	      "real Pidgin, companion: with the line off, a template typed is not checked "
+	      "while typing, and Enter still asks");
+	if (dialog != NULL) {
+		desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
+		desk_xdo(d, "key", "Escape", NULL, NULL);
+	}
+	g_free(dialog);
+}
+
 static void drive(Desk *d, Peer *maria, const char *shots)
 {
 	guint first = maria->msgs->len, n;
@@ -80,7 +134,7 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	      strstr(state, "You haven't talked with maria before") != NULL,
 	      "real Pidgin, companion: typing a cold ask shows the live line under the input box "
 	      "(\"%s\")", state ? state : "no check of the draft");
-	screenshot(d, shots, "live-line.png");
+	desk_screenshot(d, shots, "live-line.png", WINDOW_CROP);
 	g_free(state);
 
 	/* Enter still asks; Edit puts the text back into the input box */
@@ -103,7 +157,7 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	g_free(state);
 	desk_xdo(d, "windowraise", conv, NULL, NULL);
 	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
-	screenshot(d, shots, "edit-back-in-input-box.png");
+	desk_screenshot(d, shots, "edit-back-in-input-box.png", WINDOW_CROP);
 
 	/* edited into a fine message: the line goes, Enter sends it */
 	for (i = 0; i < (int)strlen("review my cv"); i++)
@@ -114,13 +168,14 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	      "real Pidgin, companion: the line is gone once the draft is fine (\"%s\")",
 	      state ? state : "no check of the draft");
 	g_free(state);
-	screenshot(d, shots, "live-line-cleared.png");
+	desk_screenshot(d, shots, "live-line-cleared.png", WINDOW_CROP);
 	desk_xdo(d, "key", "Return", NULL, NULL);
 	wait_until(got_message, maria, 10000);
 	check(peer_count(maria, first, "alex", NULL) == 1 &&
 	      strcmp(peer_msg(maria, maria->msgs->len - 1)->text, FINE) == 0,
 	      "real Pidgin, companion: the fine message goes out at Enter, unchanged, unasked "
 	      "(the first message maria gets from alex)");
+	live_off(d, conv, shots);
 out:
 	g_free(dialog);
 	g_free(conv);
