@@ -43,7 +43,7 @@
  * "other": libexttextcat named a language that is not ours; it counts as
  * "und" (neither right nor a wrong one of ours), but is listed apart. */
 static GPtrArray *langs;
-static int N_LANGS, UND, OTHER, N_GUESSES;
+static int n_langs, und, other, n_guesses; /* und and other: the indices after our languages */
 #define LANG(i) ((const char *)g_ptr_array_index(langs, (i)))
 enum { BUCKET_SHORT, BUCKET_MID, BUCKET_LONG, N_BUCKETS };
 /* Besides the length buckets and all lines: the lines of 1 to 3 words. */
@@ -52,7 +52,7 @@ static const char *const bucket_names[N_BUCKETS] = { "<=20", "21-50", ">50" };
 
 typedef struct {
 	guint n, correct, und;
-	guint *guessed;      /* N_GUESSES */
+	guint *guessed;      /* n_guesses */
 } Count;
 
 static Count *
@@ -60,7 +60,7 @@ counts_new(gsize k)
 {
 	Count *c = g_new0(Count, k);
 	for (gsize i = 0; i < k; i++)
-		c[i].guessed = g_new0(guint, N_GUESSES);
+		c[i].guessed = g_new0(guint, n_guesses);
 	return c;
 }
 
@@ -89,7 +89,7 @@ typedef struct {
 static int
 lang_index(const char *code)
 {
-	for (int i = 0; i <= N_LANGS; i++)
+	for (int i = 0; i <= n_langs; i++)
 		if (strcmp(code, LANG(i)) == 0)
 			return i;
 	return -1;
@@ -121,7 +121,7 @@ static int
 guess_ours(gpointer data, const char *line)
 {
 	int l = lang_index(etq_rules_language(data, line));
-	return l < 0 ? UND : l;
+	return l < 0 ? und : l;
 }
 
 /* Mean ns that etq_langid_score and _decide take per line, the text
@@ -164,12 +164,12 @@ guess_textcat(gpointer data, const char *line)
 {
 	const char *out = textcat_Classify(data, line, strlen(line));
 	if (!out || out[0] != '[')
-		return UND; /* UNKNOWN or SHORT */
+		return und; /* UNKNOWN or SHORT */
 	gsize n = strcspn(out + 1, "-]");
-	for (int l = 0; l < N_LANGS; l++)
+	for (int l = 0; l < n_langs; l++)
 		if (strlen(LANG(l)) == n && strncmp(out + 1, LANG(l), n) == 0)
 			return l;
-	return OTHER;
+	return other;
 }
 
 static void *
@@ -188,7 +188,7 @@ textcat_open(const char *dir, gboolean only_ours)
 		if (g_file_get_contents(conf, &text, NULL, NULL)) {
 			char **lines = g_strsplit(text, "\n", -1);
 			for (char **l = lines; *l; l++)
-				for (int i = 0; i < N_LANGS; i++)
+				for (int i = 0; i < n_langs; i++)
 					if (g_str_has_prefix(*l, LANG(i)) && (*l)[strlen(LANG(i))] == '.')
 						g_string_append_printf(mine, "%s\n", *l);
 			g_strfreev(lines);
@@ -237,7 +237,7 @@ read_input(const char *arg, Input *in, gboolean skip_unknown)
 	}
 	in->name = base;
 	in->lang = lang_index(label);
-	if (in->lang < 0 || in->lang == UND) {
+	if (in->lang < 0 || in->lang == und) {
 		fprintf(stderr, "langid-eval: %s: \"%s\" is no language of the rules "
 		        "(name it x.LANG.txt or pass FILE=LANG)%s\n", in->path, label,
 		        skip_unknown ? ": left out" : "");
@@ -281,7 +281,7 @@ add(Count *c, int truth, int guess)
 {
 	c->n++;
 	c->correct += guess == truth;
-	c->und += guess == UND || guess == OTHER;
+	c->und += guess == und || guess == other;
 	c->guessed[guess]++;
 }
 
@@ -299,8 +299,8 @@ print_row(const char *scorer, const char *name, const Count *all, const Count *b
 		else
 			printf("      -       ");
 	printf("   ");
-	for (int l = 0; l < N_GUESSES; l++)
-		if (l != OTHER || all->guessed[l])
+	for (int l = 0; l < n_guesses; l++)
+		if (l != other || all->guessed[l])
 			printf(" %s:%u", LANG(l), all->guessed[l]);
 	printf("\n");
 }
@@ -358,10 +358,10 @@ main(int argc, char **argv)
 	langs = g_ptr_array_new();
 	for (guint l = 0; l < rules->profiles->len; l++)
 		g_ptr_array_add(langs, (gpointer)etq_lang_code(rules, l));
-	N_LANGS = langs->len;
+	n_langs = langs->len;
 	g_ptr_array_add(langs, "und");
 	g_ptr_array_add(langs, "other");
-	UND = N_LANGS, OTHER = N_LANGS + 1, N_GUESSES = N_LANGS + 2;
+	und = n_langs, other = n_langs + 1, n_guesses = n_langs + 2;
 	for (guint i = 0; i < files->len; i++) {
 		Input in = { 0 };
 		/* the tables leave out a sample of a language without a profile; a test does not */
