@@ -276,13 +276,40 @@ typedef struct {
 	EtqText scan;                       /* for the parser */
 } Build;
 
+/* Most phrases are words only: their path is the tokeniser's words, with
+ * no tree to build (the differential fuzzer holds this to the parser). */
+static gboolean
+plain_words(const char *text)
+{
+	return !strpbrk(text, "()|*~");
+}
+
+static void
+insert_words(Build *b, const char *text, guint phrase)
+{
+	EtqMatcher *m = b->m;
+	etq_text_scan(&b->scan, text);
+	guint node = 0;
+	for (guint i = 0; i < b->scan.n_tokens; i++) {
+		const EtqToken *tok = etq_text_token(&b->scan, i);
+		if (tok->norm_len)
+			node = child(m, node, intern(m, m->words, etq_token_norm(&b->scan, tok)));
+	}
+	End e = { phrase, g_array_index(m->nodes, Node, node).ends };
+	g_array_append_val(m->ends, e);
+	g_array_index(m->nodes, Node, node).ends = m->ends->len;
+}
+
 static void
 add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 {
 	EtqMatcher *m = b->m;
-	GHashTable *texts = b->texts[lang + 1];
+	gboolean plain = plain_words(text);
+	GHashTable *texts = b->texts[plain ? 0 : lang + 1]; /* only stems depend on the language */
 	guint id = GPOINTER_TO_UINT(g_hash_table_lookup(texts, text));
-	if (!id) {
+	if (!id && plain) {
+		insert_words(b, text, m->phrase_members->len);
+	} else if (!id) {
 		const char *error;
 		EtqSeq *seq = etq_phrase_parse_with(&b->scan, text, &error);
 		if (!seq) /* refused when the rules were read */
@@ -290,6 +317,8 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 		Insert in = { m, m->phrase_members->len, lang };
 		etq_phrase_variants(seq, insert_variant, &in);
 		etq_phrase_free(seq);
+	}
+	if (!id) {
 		guint none = 0;
 		g_array_append_val(m->phrase_members, none);
 		id = m->phrase_members->len;
