@@ -272,33 +272,9 @@ etq_text_scan(EtqText *t, const char *text)
 	}
 }
 
-/* Plain ASCII, the usual case for rules and nicks: no scanner needed. */
-static char *
-normalise_ascii(const char *phrase)
-{
-	GString *out = g_string_sized_new(strlen(phrase));
-	const char *p = phrase;
-	while (*p) {
-		if (!g_ascii_isalnum(*p)) {
-			p++;
-			continue;
-		}
-		if (out->len)
-			g_string_append_c(out, ' ');
-		while (g_ascii_isalnum(*p) || (*p == '\'' && g_ascii_isalnum(p[1])))
-			g_string_append_c(out, g_ascii_tolower(*p++));
-	}
-	return g_string_free(out, FALSE);
-}
-
 char *
 etq_normalise_phrase(const char *phrase)
 {
-	const char *p = phrase;
-	while (*p && (guchar)*p < 0x80)
-		p++;
-	if (!*p && !strstr(phrase, "http") && !strstr(phrase, "www."))
-		return normalise_ascii(phrase);
 	EtqText t;
 	etq_text_init(&t);
 	etq_text_scan(&t, phrase);
