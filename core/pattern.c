@@ -27,14 +27,7 @@ struct EtqPattern {
 	gboolean jit_tried;
 	pcre2_match_data *data;
 	pcre2_match_context *context;
-	char *subject;          /* the text, padded: see etq_pattern_match */
-	gsize subject_cap;
 };
-
-/* PCRE2's JIT reads ahead of a subject's end in vector steps (within the
- * page): from a copy padded with zeros, none of the bytes it reads is
- * undefined (valgrind, and any heap checker, would say so of the caller's). */
-#define SUBJECT_PAD 64
 
 /* Is the quantifier at q unbounded: *, + or {n,}? */
 static gboolean
@@ -121,7 +114,6 @@ etq_pattern_free(EtqPattern *p)
 {
 	if (!p)
 		return;
-	g_free(p->subject);
 	pcre2_match_context_free(p->context);
 	pcre2_match_data_free(p->data);
 	pcre2_code_free(p->code);
@@ -136,13 +128,7 @@ etq_pattern_match(EtqPattern *p, const char *text, gsize len, gssize *start, gss
 			pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 		p->jit_tried = TRUE;
 	}
-	if (p->subject_cap < len + SUBJECT_PAD) {
-		p->subject_cap = len + SUBJECT_PAD;
-		p->subject = g_realloc(p->subject, p->subject_cap);
-	}
-	memcpy(p->subject, text, len);
-	memset(p->subject + len, 0, SUBJECT_PAD);
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)p->subject, len, 0, PCRE2_NO_UTF_CHECK, p->data, p->context);
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)text, len, 0, PCRE2_NO_UTF_CHECK, p->data, p->context);
 	if (rc < 0) /* no match, or a limit reached */
 		return FALSE;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->data);
