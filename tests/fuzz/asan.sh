@@ -72,7 +72,7 @@ passes=$(grep -c '^ok' "$logs/cli.out")
 if [ "$fails" -eq 0 ] && [ "$passes" -gt 0 ] && reports; then
 	ok "asan CLI golden tests: $passes passed, no sanitizer report"
 else
-	grep -E '^(not ok|# )' "$logs/cli.out" | head -30
+	grep -E '^(not ok|# )' "$logs/cli.out" | head -30 | sed 's/^/# /'
 	reports
 	not_ok "asan CLI golden tests ($fails failed; see $logs/cli.out)"
 fi
