@@ -182,17 +182,31 @@ static gboolean start_finch(Term *t, const char *lang)
 	char *command = g_strdup_printf("exec env HOME='%s' TERM=screen LC_ALL=C.UTF-8 LANGUAGE=%s "
 	                                "finch -c '%s/.purple' 2>/dev/null", t->home, lang, t->home);
 	const char *args[] = { "new-session", "-d", "-x", "80", "-y", "50", command, NULL };
-	gboolean ok = tmux(t, args, NULL) && wait_screen(t, "Buddy", 10000);
+	gboolean ok = tmux(t, args, NULL) && wait_screen(t, "Buddy", 30000);
 
 	g_free(command);
 	return ok;
 }
 
+static gboolean server_gone(gpointer data)
+{
+	Term *t = data;
+	const char *args[] = { "has-session", NULL };
+
+	if (!tmux(t, args, NULL))
+		return TRUE;
+	g_usleep(100 * 1000);
+	return FALSE;
+}
+
+/* Finch and its tmux go; the next start must not meet the dying server. */
 static void stop_finch(Term *t)
 {
 	const char *args[] = { "kill-server", NULL };
 
 	tmux(t, args, NULL);
+	wait_until(server_gone, t, 10000);
+	g_remove(t->socket);
 }
 
 typedef struct {
