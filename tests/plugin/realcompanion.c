@@ -56,20 +56,20 @@ static gboolean got_message(gpointer data)
  * a screenshot, then its switch (Alt+S) turned off. */
 static gboolean switch_off(Desk *d, const char *shots)
 {
-	char *blist = desk_wait_window(d, "^Buddy", 10000), *plugins = NULL, *prefs = NULL, *off;
+	char *blist = desk_wait_window(d, "^Buddy", 20000), *plugins = NULL, *prefs = NULL, *off;
 	guint n = desk_log_count(d, "live feedback off");
 
 	if (!check(blist != NULL, "real Pidgin, companion: the buddy list is open"))
 		return FALSE;
 	desk_xdo(d, "windowfocus", "--sync", blist, NULL);
 	desk_xdo(d, "key", "ctrl+u", NULL, NULL);
-	plugins = desk_wait_window(d, "^Plugins$", 5000);
+	plugins = desk_wait_window(d, "^Plugins$", 20000);
 	if (check(plugins != NULL, "real Pidgin, companion: Tools → Plugins opens")) {
 		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
 		/* typing finds the row; Esc ends the search (Enter would unload it) */
 		desk_xdo(d, "type", "--delay", "50", "Etiquette for");
 		desk_xdo(d, "key", "Escape", NULL, NULL);
-		prefs = desk_press_for_window(d, "alt+u", 5000);
+		prefs = desk_press_for_window(d, "alt+u", 20000);
 	}
 	if (check(prefs != NULL, "real Pidgin, companion: Configure Plugin opens its preferences")) {
 		desk_xdo(d, "windowraise", prefs, NULL, NULL);
@@ -77,7 +77,7 @@ static gboolean switch_off(Desk *d, const char *shots)
 		desk_xdo(d, "windowfocus", "--sync", prefs, NULL);
 		desk_xdo(d, "key", "alt+s", NULL, NULL);
 	}
-	off = prefs ? desk_wait_log(d, "live feedback off", n, 5000) : NULL;
+	off = prefs ? desk_wait_log(d, "live feedback off", n, 20000) : NULL;
 	check(off != NULL, "real Pidgin, companion: its preferences switch the live line off");
 	if (prefs != NULL)
 		desk_xdo(d, "key", "Escape", NULL, NULL);
@@ -104,7 +104,7 @@ static void live_off(Desk *d, const char *conv, const char *shots)
 	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
 	desk_xdo(d, "type", "--delay", "30", TEMPLATE);
 	desk_xdo(d, "key", "Return", NULL, NULL);
-	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 20000);
 	check(dialog != NULL && live_count(d, TEMPLATE) == 0,
 	      "real Pidgin, companion: with the line off, a template typed is not checked "
 	      "while typing, and Enter still asks");
@@ -129,7 +129,7 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	/* typing a cold ask: the line appears */
 	n = live_count(d, COLD_ASK);
 	desk_xdo(d, "type", "--delay", "30", COLD_ASK);
-	state = live_line(d, COLD_ASK, n, 5000);
+	state = live_line(d, COLD_ASK, n, 20000);
 	check(state != NULL && g_str_has_prefix(state, "shown: Enter will ask first: ") &&
 	      strstr(state, "You haven't talked with maria before") != NULL,
 	      "real Pidgin, companion: typing a cold ask shows the live line under the input box "
@@ -139,19 +139,19 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 
 	/* Enter still asks; Edit puts the text back into the input box */
 	desk_xdo(d, "key", "Return", NULL, NULL);
-	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 20000);
 	if (!check(dialog != NULL, "real Pidgin, companion: Enter still asks"))
 		goto out;
 	n = live_count(d, COLD_ASK);
 	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
 	desk_xdo(d, "key", "Escape", NULL, NULL); /* closing the question is Edit */
-	box = desk_wait_log(d, "input box of maria: ", 0, 5000);
+	box = desk_wait_log(d, "input box of maria: ", 0, 20000);
 	check(g_strcmp0(box, "input box of maria: " COLD_ASK) == 0,
 	      "real Pidgin, companion: Edit puts the text back into the input box (\"%s\")",
 	      box ? box : "nothing");
 	g_free(box);
 	desk_wait_window_gone(d, "^Etiquette: maria$", 3000);
-	state = live_line(d, COLD_ASK, n, 5000);
+	state = live_line(d, COLD_ASK, n, 20000);
 	check(state != NULL && g_str_has_prefix(state, "shown: Enter will ask first: "),
 	      "real Pidgin, companion: the live line is back for the text given back");
 	g_free(state);
@@ -163,7 +163,7 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	for (i = 0; i < (int)strlen("review my cv"); i++)
 		desk_xdo(d, "key", "BackSpace", NULL, NULL);
 	desk_xdo(d, "type", "--delay", "30", FINE + strlen("could you "));
-	state = live_line(d, FINE, 0, 5000);
+	state = live_line(d, FINE, 0, 20000);
 	check(g_strcmp0(state, "hidden") == 0,
 	      "real Pidgin, companion: the line is gone once the draft is fine (\"%s\")",
 	      state ? state : "no check of the draft");

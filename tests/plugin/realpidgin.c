@@ -88,7 +88,7 @@ static void esc_is_edit(Desk *d, const char *conv, Peer *maria, const char *scre
 	char *dialog;
 
 	say(d, conv, "could you review my cv?");
-	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 20000);
 	if (!check(dialog != NULL, "real Pidgin: a cold ask is held and the plugin asks, "
 	           "naming the conversation"))
 		return;
@@ -97,8 +97,8 @@ static void esc_is_edit(Desk *d, const char *conv, Peer *maria, const char *scre
 	desk_screenshot(d, screenshots, "warn-before-send.png", "680x450+0+0");
 	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
 	desk_xdo(d, "key", "Escape", NULL, NULL);
-	check(desk_wait_window_gone(d, "^Etiquette: maria$", 5000) &&
-	      wait_log(d, "etiquette: gave back the held text of maria", 5000),
+	check(desk_wait_window_gone(d, "^Etiquette: maria$", 20000) &&
+	      wait_log(d, "etiquette: gave back the held text of maria", 20000),
 	      "real Pidgin: Esc closes the question and gives the text back at once");
 	check(sent_before_marker(d, conv, maria, first) == 0,
 	      "real Pidgin: ...and nothing was sent (a line typed after it arrives alone)");
@@ -113,7 +113,7 @@ static void send_anyway(Desk *d, const char *conv, Peer *maria)
 	char *dialog;
 
 	say(d, conv, ask);
-	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 20000);
 	if (!check(dialog != NULL, "real Pidgin: a template is asked about"))
 		return;
 	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
@@ -131,14 +131,14 @@ static void close_held(Desk *d, char **conv, Peer *maria, const char *screenshot
 	char *dialog, *notice;
 
 	say(d, *conv, "Dear ___, please share my post");
-	dialog = desk_wait_window(d, "^Etiquette: maria$", 5000);
+	dialog = desk_wait_window(d, "^Etiquette: maria$", 20000);
 	if (!check(dialog != NULL, "real Pidgin: another template is held"))
 		return;
 	desk_xdo(d, "windowfocus", "--sync", *conv, NULL);
 	desk_xdo(d, "key", "ctrl+w", NULL, NULL);
-	notice = desk_wait_window(d, "^Etiquette$", 5000);
-	check(notice != NULL && desk_wait_window_gone(d, "^Etiquette: maria$", 5000) &&
-	      wait_log(d, "etiquette: kept the held text of maria", 5000),
+	notice = desk_wait_window(d, "^Etiquette$", 20000);
+	check(notice != NULL && desk_wait_window_gone(d, "^Etiquette: maria$", 20000) &&
+	      wait_log(d, "etiquette: kept the held text of maria", 20000),
 	      "real Pidgin: closing the conversation closes the question and shows the "
 	      "held text in a notification");
 	if (notice != NULL) {
@@ -150,8 +150,8 @@ static void close_held(Desk *d, char **conv, Peer *maria, const char *screenshot
 	}
 	g_free(*conv);
 	peer_privmsg(maria, "alex", "are you still there?");
-	*conv = desk_wait_window(d, "^maria$", 10000);
-	check(*conv != NULL && wait_log(d, "etiquette: offered back the held text of maria", 5000),
+	*conv = desk_wait_window(d, "^maria$", 20000);
+	check(*conv != NULL && wait_log(d, "etiquette: offered back the held text of maria", 20000),
 	      "real Pidgin: maria writes again, the conversation opens with the text offered back");
 	g_free(dialog);
 	g_free(notice);
@@ -182,21 +182,21 @@ static void drive(Desk *d, Peer *maria, const char *screenshots)
  * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); a screenshot of it. */
 static void prefs_dialog(Desk *d, const char *screenshots, const char *lang)
 {
-	char *blist = desk_wait_window(d, "^Buddy", 10000), *plugins = NULL, *prefs = NULL;
+	char *blist = desk_wait_window(d, "^Buddy", 20000), *plugins = NULL, *prefs = NULL;
 	const char *argv[] = { "xdotool", "getwindowgeometry", NULL, NULL };
 
 	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", lang))
 		return;
 	desk_xdo(d, "windowfocus", "--sync", blist, NULL);
 	desk_xdo(d, "key", "ctrl+u", NULL, NULL);
-	plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 5000);
+	plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 20000);
 	if (check(plugins != NULL, "real Pidgin (%s): Tools → Plugins opens", lang)) {
 		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
 		/* the list has the focus: typing finds the plugin; Esc closes the
 		 * search (Enter would activate the row: unload the plugin) */
 		desk_xdo(d, "type", "--delay", "50", "Eti");
 		desk_xdo(d, "key", "Escape", NULL, NULL);
-		prefs = desk_press_for_window(d, "alt+u", 5000);
+		prefs = desk_press_for_window(d, "alt+u", 20000);
 	}
 	if (check(prefs != NULL, "real Pidgin (%s): Configure Plugin opens the preferences", lang)) {
 		char *name = g_strdup_printf("preferences-%s.png", lang), *geometry;
