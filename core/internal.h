@@ -192,6 +192,9 @@ typedef struct {
 	guint8 kind;        /* IGNORE_* (0 for a placeholder) */
 } EtqSpan;
 
+/* Quotes, code and slots are looked for in a message's first 4 KB. */
+#define SPAN_TEXT_MAX 4096
+
 struct EtqSpans {
 	gboolean ready;        /* worked out for the current message */
 	GArray *skipped;       /* EtqSpan: quotes and code */
@@ -199,6 +202,7 @@ struct EtqSpans {
 	guint *sentence;       /* per token: its sentence's number */
 	guint8 *skip;          /* per token: IGNORE_* of the spans it starts in */
 	guint cap;
+	guint8 marks[SPAN_TEXT_MAX]; /* per byte: IGNORE_* of the spans it lies in */
 };
 
 GHashTable *etq_slot_words_new(const EtqRules *rules);

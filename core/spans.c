@@ -314,11 +314,11 @@ all_caps(const char *s, gsize len, guint *letters)
 /* NAME, FORNAVN, FIRST_NAME written in capitals in a message that is not
  * itself shouted. */
 static void
-find_capitals(GHashTable *words, const EtqText *t, const GArray *code, GArray *out)
+find_capitals(GHashTable *words, const EtqText *t, gsize len, const GArray *code, GArray *out)
 {
 	guint units = 0, caps_units = 0;
 	GArray *found = g_array_new(FALSE, FALSE, sizeof(EtqSpan));
-	for (guint i = 0; i < t->n_tokens; i++) {
+	for (guint i = 0; i < t->n_tokens && etq_text_token(t, i)->start < len; i++) {
 		const EtqToken *tok = etq_text_token(t, i);
 		guint letters;
 		units++;
@@ -379,11 +379,20 @@ etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp)
 	sp->ready = TRUE;
 	g_array_set_size(sp->skipped, 0);
 	g_array_set_size(sp->placeholders, 0);
-	gsize len = t->valid_len;
+	/* the first 4 KB, as for patterns: a longer text has shown its template
+	 * by then, and a peer's huge message costs no more */
+	gsize len = MIN(t->valid_len, SPAN_TEXT_MAX);
 	find_code(t->text, len, sp->skipped);
 	find_quotes(t->text, len, sp->skipped);
 	find_bracketed(rules->slot_words, t->text, len, sp->skipped, sp->placeholders);
-	find_capitals(rules->slot_words, t, sp->skipped, sp->placeholders);
+	find_capitals(rules->slot_words, t, len, sp->skipped, sp->placeholders);
+	/* the kinds of span every byte lies in, so that a token asks once */
+	memset(sp->marks, 0, sizeof sp->marks);
+	for (guint k = 0; k < sp->skipped->len; k++) {
+		const EtqSpan *s = &g_array_index(sp->skipped, EtqSpan, k);
+		for (gsize b = s->start; b < MIN(s->end, len); b++)
+			sp->marks[b] |= s->kind;
+	}
 	if (sp->cap < t->n_tokens + 1) {
 		sp->cap = t->n_tokens + 1;
 		sp->sentence = g_renew(guint, sp->sentence, sp->cap);
@@ -393,23 +402,12 @@ etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp)
 		const EtqToken *tok = etq_text_token(t, i);
 		const EtqToken *prev = i ? etq_text_token(t, i - 1) : NULL;
 		sp->sentence[i] = !prev ? 0 : sp->sentence[i - 1] + sentence_break(t->text + prev->end, tok->start - prev->end);
-		sp->skip[i] = 0;
-		for (guint k = 0; k < sp->skipped->len; k++) {
-			const EtqSpan *s = &g_array_index(sp->skipped, EtqSpan, k);
-			if (tok->start >= s->start && tok->start < s->end)
-				sp->skip[i] |= s->kind;
-		}
+		sp->skip[i] = etq_spans_kind_at(sp, tok->start);
 	}
 }
 
 guint8
 etq_spans_kind_at(const EtqSpans *sp, gsize at)
 {
-	guint8 kinds = 0;
-	for (guint k = 0; k < sp->skipped->len; k++) {
-		const EtqSpan *s = &g_array_index(sp->skipped, EtqSpan, k);
-		if (at >= s->start && at < s->end)
-			kinds |= s->kind;
-	}
-	return kinds;
+	return at < SPAN_TEXT_MAX ? sp->marks[at] : 0;
 }
