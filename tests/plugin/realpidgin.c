@@ -92,9 +92,9 @@ static void esc_is_edit(Desk *d, const char *conv, Peer *maria, const char *scre
 	if (!check(dialog != NULL, "real Pidgin: a cold ask is held and the plugin asks, "
 	           "naming the conversation"))
 		return;
-	desk_xdo(d, "windowmove", dialog, "120", "200");
+	desk_xdo(d, "windowmove", dialog, "110", "165");
 	run_for(300);
-	desk_screenshot(d, screenshots, "warn-before-send.png", "680x450+0+0");
+	desk_screenshot(d, screenshots, "warn-before-send.png", "720x480+0+0");
 	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
 	desk_xdo(d, "key", "Escape", NULL, NULL);
 	check(desk_wait_window_gone(d, "^Etiquette: maria$", 20000) &&
@@ -182,14 +182,18 @@ static void drive(Desk *d, Peer *maria, const char *screenshots)
  * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); a screenshot of it. */
 static void prefs_dialog(Desk *d, const char *screenshots, const char *lang)
 {
-	char *blist = desk_wait_window(d, "^Buddy", 20000), *plugins = NULL, *prefs = NULL;
+	char *blist = desk_wait_window(d, "^Buddy", 30000), *plugins = NULL, *prefs = NULL;
 	const char *argv[] = { "xdotool", "getwindowgeometry", NULL, NULL };
+	int i;
 
 	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", lang))
 		return;
-	desk_xdo(d, "windowfocus", "--sync", blist, NULL);
-	desk_xdo(d, "key", "ctrl+u", NULL, NULL);
-	plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 20000);
+	/* a busy machine may take the key before the focus: then once more */
+	for (i = 0; i < 2 && plugins == NULL; i++) {
+		desk_xdo(d, "windowfocus", "--sync", blist, NULL);
+		desk_xdo(d, "key", "ctrl+u", NULL, NULL);
+		plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 10000);
+	}
 	if (check(plugins != NULL, "real Pidgin (%s): Tools → Plugins opens", lang)) {
 		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
 		/* the list has the focus: typing finds the plugin; Esc closes the
