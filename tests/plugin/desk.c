@@ -222,6 +222,18 @@ static gboolean link_plugin(const char *plugins, const char *path, GString *load
 	return ok;
 }
 
+char *desk_accounts_xml(int port, const char *ui)
+{
+	return g_strdup_printf(
+		"<?xml version='1.0' encoding='UTF-8' ?>\n<account version='1.0'><account>"
+		"<protocol>prpl-irc</protocol><name>alex@127.0.0.1</name><settings>"
+		"<setting name='port' type='int'>%d</setting>"
+		"<setting name='encoding' type='string'>UTF-8</setting>"
+		"<setting name='ratelimit-interval' type='int'>0</setting></settings>"
+		"<settings ui='%s'><setting name='auto-login' type='bool'>1</setting>"
+		"</settings></account></account>\n", port, ui);
+}
+
 static gboolean write_config(Desk *d, const char *plugin_path, const char *companion_path,
                              int port)
 {
@@ -232,14 +244,7 @@ static gboolean write_config(Desk *d, const char *plugin_path, const char *compa
 	char *tree = g_path_get_dirname(top);
 	char *rules = g_build_filename(tree, "rules", NULL);
 	GString *loaded = g_string_new(NULL);
-	char *accounts = g_strdup_printf(
-		"<?xml version='1.0' encoding='UTF-8' ?>\n<account version='1.0'><account>"
-		"<protocol>prpl-irc</protocol><name>alex@127.0.0.1</name><settings>"
-		"<setting name='port' type='int'>%d</setting>"
-		"<setting name='encoding' type='string'>UTF-8</setting>"
-		"<setting name='ratelimit-interval' type='int'>0</setting></settings>"
-		"<settings ui='gtk-gaim'><setting name='auto-login' type='bool'>1</setting>"
-		"</settings></account></account>\n", port);
+	char *accounts = desk_accounts_xml(port, "gtk-gaim");
 	char *prefs = NULL, *rules_pref;
 	char *file_a = g_build_filename(purple, "accounts.xml", NULL);
 	char *file_p = g_build_filename(purple, "prefs.xml", NULL);

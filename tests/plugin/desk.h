@@ -27,6 +27,9 @@ gboolean desk_possible(void);
 char *desk_companion_path(const char *plugin_path);
 /* Xvfb, then Pidgin with plugin_path and, when not NULL, companion_path
  * loaded (its test hooks on: ETQ_TEST_HOOKS), its account on port. */
+/* accounts.xml for alex on the IRC server at 127.0.0.1:port, logging in at
+ * start in the UI ui ("gtk-gaim" Pidgin, "gnt-purple" Finch). */
+char *desk_accounts_xml(int port, const char *ui);
 gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path, int port);
 /* Stops Pidgin, checks its user dir, stops Xvfb, removes HOME (unless
  * ETQ_TEST_KEEP is set). */

@@ -143,14 +143,7 @@ static gboolean write_config(Term *t, const char *plugin_path, int port)
 	char *link = g_build_filename(plugins, "purple-etiquette.so", NULL);
 	char *top = g_path_get_dirname(so), *tree = g_path_get_dirname(top);
 	char *rules = g_build_filename(tree, "rules", NULL);
-	char *accounts = g_strdup_printf(
-		"<?xml version='1.0' encoding='UTF-8' ?>\n<account version='1.0'><account>"
-		"<protocol>prpl-irc</protocol><name>alex@127.0.0.1</name><settings>"
-		"<setting name='port' type='int'>%d</setting>"
-		"<setting name='encoding' type='string'>UTF-8</setting>"
-		"<setting name='ratelimit-interval' type='int'>0</setting></settings>"
-		"<settings ui='gnt-purple'><setting name='auto-login' type='bool'>1</setting>"
-		"</settings></account></account>\n", port);
+	char *accounts = desk_accounts_xml(port, "gnt-purple");
 	char *prefs = g_markup_printf_escaped(
 		"<?xml version='1.0' encoding='UTF-8' ?>\n<pref version='1' name='/'>"
 		"<pref name='plugins'><pref name='core'><pref name='etiquette'>"
