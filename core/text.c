@@ -35,6 +35,15 @@ is_word_char(gunichar c)
 	return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
+/* A word starts with a letter or digit; marks only go on one (accents,
+ * vowel signs). Emoji sequences carry marks of their own, the variation
+ * selector of "☀️" and the keycap of "1️⃣": those are no words. */
+static gboolean
+starts_word(gunichar c)
+{
+	return c < 0x80 ? g_ascii_isalnum(c) : g_unichar_isalnum(c);
+}
+
 /* The character at p, or (gunichar)-1 for an invalid byte. */
 static gunichar
 char_at(const char *p, const char *end)
@@ -198,7 +207,7 @@ scan_word(EtqText *t, const char *p, const char *end)
 			p = next_char(p, end);
 		} else if (is_apostrophe(c)) {
 			const char *after = next_char(p, end);
-			if (after >= end || !is_word_char(char_at(after, end)))
+			if (after >= end || !starts_word(char_at(after, end)))
 				break;
 			p = after;
 		} else {
@@ -258,7 +267,7 @@ etq_text_scan(EtqText *t, const char *text)
 		}
 		t->ascii = FALSE;
 		gunichar c = char_at(p, end);
-		if (is_word_char(c)) {
+		if (starts_word(c)) {
 			p = scan_word(t, p, end);
 			after_space = FALSE;
 			continue;

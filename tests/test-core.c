@@ -694,6 +694,15 @@ test_bare_greeting(Fixture *f, gconstpointer d)
 	assert_feed(f, msg("Hey pat!! 👋", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0), "bare-greeting");
 	assert_feed(f, msg("hi, can you help me with the build?", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 1), "");
 	assert_feed(f, msg("hi", ETQ_DIR_OUT, ETQ_CHAT_GROUP, "pat", 2), "");
+	/* emoji sequences are no words: a variation selector (☀️), a skin tone
+	 * (👋🏽), a ZWJ sequence (👩‍💻) or a keycap (#️⃣) after a greeting leaves it
+	 * a bare greeting, while a letter with a combining accent stays a word */
+	assert_feed(f, msg("hello \u2600\uFE0F", ETQ_DIR_OUT, ETQ_CHAT_IM, "sam", 3), "bare-greeting");
+	assert_feed(f, msg("hi \U0001F44B\U0001F3FD", ETQ_DIR_OUT, ETQ_CHAT_IM, "kim", 4), "bare-greeting");
+	assert_feed(f, msg("hey \U0001F469\u200D\U0001F4BB!", ETQ_DIR_OUT, ETQ_CHAT_IM, "lou", 5), "bare-greeting");
+	assert_feed(f, msg("hello #\uFE0F\u20E3", ETQ_DIR_OUT, ETQ_CHAT_IM, "max", 6), "bare-greeting");
+	assert_feed(f, msg("hi \uFE0Fpat\uFE0F", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 7), "bare-greeting");
+	assert_feed(f, msg("hi ce\u0301line", ETQ_DIR_OUT, ETQ_CHAT_IM, "kai", 8), "");
 }
 
 static void
