@@ -8,6 +8,12 @@
 
 #define REGEX_WINDOW 4096 /* patterns see the first 4 KB of a message */
 
+/* Where a phrase of a rule's slot occurs in the message. */
+typedef struct {
+	int tok_start, tok_end;  /* -1: the whole message (?, <link>) */
+	gssize start, end;       /* bytes */
+} Place;
+
 void
 etq_scratch_init(EtqScratch *s)
 {
@@ -16,6 +22,9 @@ etq_scratch_init(EtqScratch *s)
 	etq_match_init(&s->match);
 	etq_spans_init(&s->spans);
 	s->lang_scores = g_array_new(FALSE, TRUE, sizeof(guint));
+	for (int k = 0; k < N_SLOTS; k++)
+		s->places[k] = g_array_new(FALSE, FALSE, sizeof(Place));
+	s->may_have_slot = -1;
 }
 
 void
@@ -29,6 +38,8 @@ etq_scratch_clear(EtqScratch *s)
 	etq_match_clear(&s->match);
 	etq_spans_clear(&s->spans);
 	g_array_free(s->lang_scores, TRUE);
+	for (int k = 0; k < N_SLOTS; k++)
+		g_array_free(s->places[k], TRUE);
 }
 
 /* After a long message the buffers are given back rather than kept. */
@@ -44,6 +55,7 @@ etq_analyse(EtqRules *rules, EtqScratch *s, const EtqEvent *ev)
 	}
 	etq_text_scan(&s->text, ev->text);
 	s->spans.ready = FALSE;
+	s->may_have_slot = -1;
 	etq_matcher_run(rules->matcher, &s->text, &s->match);
 	g_array_set_size(s->lang_scores, rules->profiles->len);
 	/* code and template slots ({first_name}) are not the message's language
@@ -279,11 +291,6 @@ regex_hit(const EtqRule *rule, const EtqText *t, gssize *start, gssize *end)
 /* ---- rules that read with care: near, ignore, exclude, <placeholder> ----
  * Their slots are decided from where each phrase occurs, not only whether. */
 
-typedef struct {
-	int tok_start, tok_end;  /* -1: the whole message (?, <link>) */
-	gssize start, end;       /* bytes */
-} Place;
-
 static gboolean
 careful(const EtqRule *rule)
 {
@@ -292,15 +299,16 @@ careful(const EtqRule *rule)
 	       rule->flags[SLOT_UNLESS]) & SLOT_PLACEHOLDER);
 }
 
-/* The places of a slot's phrases that the rule reads. */
+/* The places of a slot's phrases that the rule reads, into s->places[slot]. */
 static GArray *
 places(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 {
-	GArray *out = g_array_new(FALSE, FALSE, sizeof(Place));
+	GArray *out = s->places[slot];
+	g_array_set_size(out, 0);
 	const GArray *occ = s->match.occurrences;
 	for (guint i = 0; i < occ->len; i++) {
 		const EtqOccurrence *o = &g_array_index(occ, EtqOccurrence, i);
-		if (!(s->spans.skip[o->tok_start] & rule->ignore) &&
+		if (!(rule->ignore && (s->spans.skip[o->tok_start] & rule->ignore)) &&
 		    etq_matcher_phrase_in(rules->matcher, o->phrase, rule->index, slot)) {
 			Place p = { o->tok_start, o->tok_end, etq_text_token(&s->text, o->tok_start)->start,
 			            etq_text_token(&s->text, o->tok_end - 1)->end };
@@ -361,21 +369,36 @@ excluded(const EtqScratch *s, const GArray *exclude, const Place *m)
 	return FALSE;
 }
 
+/* Quotes, code, slots and sentences: what ignore, <placeholder>, a phrase
+ * to exclude that occurs, and near "sentence" read. */
+static gboolean
+needs_spans(const EtqScratch *s, const EtqRule *rule)
+{
+	guint8 slots = 0;
+	for (int k = 0; k < N_SLOTS; k++)
+		slots |= rule->flags[k];
+	return rule->ignore || (slots & SLOT_PLACEHOLDER) || slot_hit(s, rule, SLOT_EXCLUDE) ||
+	       rule->near[SLOT_ALSO] == NEAR_SENTENCE || rule->near[SLOT_UNLESS] == NEAR_SENTENCE;
+}
+
 /* The first match that counts, with its also near and no unless near; or -1. */
 static gboolean
 careful_hit(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, gssize *start, gssize *end)
 {
-	/* a rule that matches only slots has nothing to look for in most messages */
-	if (rule->flags[SLOT_MATCH] == SLOT_PLACEHOLDER && !rule->phrases[SLOT_MATCH]->len && !rule->regex &&
-	    !etq_spans_may_have_slot(&s->text))
+	/* Spans are worked out only for a message with something to match. */
+	gssize rx_start, rx_end;
+	gboolean rx = rule->regex && regex_hit(rule, &s->text, &rx_start, &rx_end);
+	if ((rule->flags[SLOT_MATCH] & SLOT_PLACEHOLDER) && s->may_have_slot < 0)
+		s->may_have_slot = etq_spans_may_have_slot(&s->text);
+	if (!rx && !slot_hit(s, rule, SLOT_MATCH) &&
+	    !((rule->flags[SLOT_MATCH] & SLOT_PLACEHOLDER) && s->may_have_slot))
 		return FALSE;
-	etq_spans_find(rules, &s->text, &s->spans);
+	if (needs_spans(s, rule))
+		etq_spans_find(rules, &s->text, &s->spans);
 	GArray *slot[N_SLOTS];
 	for (int k = 0; k < N_SLOTS; k++)
 		slot[k] = places(rules, s, rule, k);
-	gssize rx_start, rx_end;
-	if (rule->regex && regex_hit(rule, &s->text, &rx_start, &rx_end) &&
-	    !(etq_spans_kind_at(&s->spans, rx_start) & rule->ignore)) {
+	if (rx && !(rule->ignore && (etq_spans_kind_at(&s->spans, rx_start) & rule->ignore))) {
 		Place p = { -1, -1, rx_start, rx_end };
 		g_array_append_val(slot[SLOT_MATCH], p);
 	}
@@ -389,9 +412,14 @@ careful_hit(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, gssize *s
 		if (hit)
 			*start = m->start, *end = m->end;
 	}
-	for (int k = 0; k < N_SLOTS; k++)
-		g_array_free(slot[k], TRUE);
 	return hit;
+}
+
+/* A rule of the message's language, or of any (every rule when it is not known). */
+static inline gboolean
+in_language(const EtqRule *rule, int lang)
+{
+	return rule->lang == ETQ_LANG_ANY || lang == ETQ_LANG_UND || rule->lang == lang;
 }
 
 static gboolean
@@ -402,7 +430,7 @@ applies(const EtqRules *rules, const EtqRule *rule, int lang, const EtqEvent *ev
 	guint8 dir = ev->dir == ETQ_DIR_OUT ? DIR_OUT : DIR_IN;
 	guint8 chat = ev->chat == ETQ_CHAT_IM ? CHAT_IM : CHAT_GROUP;
 	return (rule->set->enabled || rules->only) && !rule->detector && (rule->dirs & dir) && (rule->chats & chat) &&
-	       (rule->lang == ETQ_LANG_ANY || lang == ETQ_LANG_UND || rule->lang == lang);
+	       in_language(rule, lang);
 }
 
 static gboolean
@@ -414,17 +442,33 @@ has_category(GPtrArray *out, guint from, const char *category)
 	return FALSE;
 }
 
+/* Could a slot hold at all? Phrases anywhere, ?, <link> (a placeholder is
+ * only known from the spans). */
+static gboolean
+may_hit(const EtqScratch *s, const EtqRule *rule, EtqSlot slot)
+{
+	return (rule->flags[slot] & SLOT_PLACEHOLDER) || slot_hit(s, rule, slot);
+}
+
+/* The conditions that do not depend on where the rule matches come first:
+ * they are cheap, and a pattern then runs only where it can decide. */
 static void
 try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const EtqEvent *ev,
          const EtqContext *ctx, const char *conv, GPtrArray *out, guint first_out)
 {
 	if (!applies(rules, rule, lang, ev) || has_category(out, first_out, rule->category))
 		return;
+	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
+	if ((need_also && !may_hit(s, rule, SLOT_ALSO)) || s->text.n_words < rule->min_words ||
+	    !when_holds(rules, s, rule, lang, ev, ctx))
+		return;
 	gssize start = -1, end = -1;
 	const EtqRuleHit *h = &g_array_index(s->match.hits, EtqRuleHit, rule->index);
 	if (careful(rule)) {
 		if (!careful_hit(rules, s, rule, &start, &end))
 			return;
+	} else if (slot_hit(s, rule, SLOT_UNLESS)) {
+		return;
 	} else if (h->hit[SLOT_MATCH]) {
 		start = etq_text_token(&s->text, h->tok_start)->start;
 		end = etq_text_token(&s->text, h->tok_end - 1)->end;
@@ -432,11 +476,6 @@ try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const Et
 	           !slot_hit(s, rule, SLOT_MATCH)) {
 		return;
 	}
-	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
-	if (!careful(rule) && ((need_also && !slot_hit(s, rule, SLOT_ALSO)) || slot_hit(s, rule, SLOT_UNLESS)))
-		return;
-	if (s->text.n_words < rule->min_words || !when_holds(rules, s, rule, lang, ev, ctx))
-		return;
 	EtqFinding *f = etq_finding_new(rule, ev->dir, conv, ev->peer, ev->me, 0, 0);
 	if (start < 0)
 		start = 0, end = s->text.len;
@@ -457,8 +496,11 @@ etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
 		return;
 	guint first_out = out->len;
 	const GArray *hit_rules = s->match.hit_rules;
-	for (guint i = 0; i < rules->scan_rules->len; i++)
-		try_rule(rules, s, g_ptr_array_index(rules->scan_rules, i), lang, ev, ctx, conv, out, first_out);
+	for (guint i = 0; i < rules->scan_rules->len; i++) {
+		const EtqRule *rule = g_ptr_array_index(rules->scan_rules, i);
+		if (in_language(rule, lang)) /* most are another language's */
+			try_rule(rules, s, rule, lang, ev, ctx, conv, out, first_out);
+	}
 	for (guint i = 0; i < hit_rules->len; i++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, g_array_index(hit_rules, guint, i));
 		if (!rule->regex && !rule->flags[SLOT_MATCH])

@@ -230,6 +230,8 @@ typedef struct {
 	EtqSpans spans;
 	GArray *lang_scores; /* guint per language: etq_langid_score of the text */
 	EtqName me, peer;   /* normalised names, cached */
+	GArray *places[N_SLOTS]; /* of the rule at hand, reused (check.c) */
+	int may_have_slot;  /* etq_spans_may_have_slot of the text, or -1: not yet asked */
 } EtqScratch;
 
 typedef struct {

@@ -351,12 +351,13 @@ etq_spans_may_have_slot(const EtqText *t)
 {
 	const char *p = t->text, *end = t->text + t->valid_len;
 	for (; p < end; p++) {
-		if (strchr("{[<(%$_", *p) && *p)
+		guchar c = *p;
+		if (g_ascii_isupper(c) && p + 1 < end && g_ascii_isupper(p[1]))
 			return TRUE;
-		if (g_ascii_isupper(*p) && p + 1 < end && g_ascii_isupper(p[1]))
-			return TRUE;
-		if ((guchar)*p >= 0x80) /* capitals beyond ASCII: let the full search decide */
-			return TRUE;
+		if (g_ascii_isalnum(c) || c == ' ')
+			continue;
+		if (c >= 0x80 || (c && strchr("{[<(%$_", c)))
+			return TRUE; /* beyond ASCII: capitals there are for the full search */
 	}
 	return FALSE;
 }

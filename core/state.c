@@ -561,12 +561,21 @@ etq_state_forget(EtqState *st, const char *conv)
 #define NODE_BYTES 32
 
 static gsize
+places_memory(const EtqScratch *s)
+{
+	gsize n = 0;
+	for (int k = 0; k < N_SLOTS; k++)
+		n += s->places[k]->len * g_array_get_element_size(s->places[k]);
+	return n;
+}
+
+static gsize
 scratch_memory(const EtqScratch *s)
 {
 	return s->text.tokens_cap * sizeof(EtqToken) + s->text.norm->allocated_len +
 	       s->match.hits->len * sizeof(EtqRuleHit) + s->match.hit_rules->len * sizeof(guint) +
 	       s->match.occurrences->len * sizeof(EtqOccurrence) + s->match.greeting_cap +
-	       s->spans.cap * (sizeof(guint) + 1) + (s->spans.skipped->len + s->spans.placeholders->len) * sizeof(EtqSpan) +
+	       s->spans.cap * (sizeof(guint) + 1) + places_memory(s) + (s->spans.skipped->len + s->spans.placeholders->len) * sizeof(EtqSpan) +
 	       (s->me.raw ? strlen(s->me.raw) + strlen(s->me.norm) : 0) +
 	       (s->peer.raw ? strlen(s->peer.raw) + strlen(s->peer.norm) : 0);
 }
