@@ -193,11 +193,15 @@ has_stemmer(const EtqLoad *c)
 gboolean
 etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase)
 {
-	const char *problem;
-	EtqSeq *seq = etq_phrase_parse(phrase, &problem);
-	if (seq && etq_phrase_has_stem(seq) && !has_stemmer(c))
-		problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
-	etq_phrase_free(seq);
+	const char *problem = NULL;
+	if (!strchr(phrase, '~')) {
+		problem = etq_phrase_problem(phrase);
+	} else {
+		EtqSeq *seq = etq_phrase_parse(phrase, &problem);
+		if (seq && etq_phrase_has_stem(seq) && !has_stemmer(c))
+			problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
+		etq_phrase_free(seq);
+	}
 	if (problem)
 		etq_fail(c, path, "phrase \"%s\" %s", phrase, problem);
 	return problem == NULL;

@@ -361,14 +361,23 @@ etq_phrase_has_stem(const EtqSeq *seq)
 	return FALSE;
 }
 
-/* Plain ASCII words and spaces (most phrases): each piece needs a letter
- * or digit, which always starts a word of the tokeniser. */
+/* Plain words and spaces (most phrases): each piece needs a letter or
+ * digit, which always starts a word of the tokeniser. */
 static gboolean
-plain_ascii(const char *phrase, const char **error)
+plain_words(const char *phrase, const char **error)
 {
 	gboolean piece_ok = FALSE, any = FALSE;
 	for (const char *p = phrase;; p++) {
 		guchar c = *p;
+		if (c >= 0x80) { /* a letter beyond ASCII, in valid UTF-8 */
+			const char *next = g_utf8_find_next_char(p, NULL);
+			gunichar u = g_utf8_get_char_validated(p, next ? next - p : -1);
+			if (u == (gunichar)-1 || u == (gunichar)-2 || !g_unichar_isalpha(u))
+				return FALSE;
+			piece_ok = TRUE;
+			p = next - 1;
+			continue;
+		}
 		if (c == '\0' || c == ' ' || c == '\t') {
 			if (p > phrase && p[-1] != ' ' && p[-1] != '\t' && !piece_ok)
 				*error = "has a piece with no letters or digits";
@@ -376,7 +385,7 @@ plain_ascii(const char *phrase, const char **error)
 			piece_ok = FALSE;
 			if (!c)
 				break;
-		} else if (c >= 0x80 || strchr("()|*~", c) || ((c == 'h' || c == 'w') && (g_str_has_prefix(p, "http") ||
+		} else if (strchr("()|*~", c) || ((c == 'h' || c == 'w') && (g_str_has_prefix(p, "http") ||
 		                                                                      g_str_has_prefix(p, "www.")))) {
 			return FALSE;
 		}
@@ -391,7 +400,7 @@ const char *
 etq_phrase_problem(const char *phrase)
 {
 	const char *error = NULL;
-	if (plain_ascii(phrase, &error))
+	if (plain_words(phrase, &error))
 		return error;
 	etq_phrase_free(etq_phrase_parse(phrase, &error));
 	return error;

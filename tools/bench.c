@@ -2,6 +2,7 @@
  *
  *   bench load RULES_DIR         rule-load CPU time (median and mean of 50 loads, matcher built)
  *   bench generate N CORPUS...   N varied events as JSON lines, from corpus texts
+ *                                (BENCH_BYTES=B: each text corpus texts joined up to B bytes)
  *   bench draft RULES_DIR        the Pidgin companion's live line: one check of a draft
  *                                (etq_state_check, as plugin/draft.c does) for every prefix
  *                                of messages typed key by key, against a state with history
@@ -91,6 +92,9 @@ bench_generate(long n, int n_files, char **files)
 	GRand *rand = g_rand_new_with_seed(20261122);
 	const char *env = g_getenv("BENCH_PEERS");
 	int peers = env ? MAX(atoi(env), 10) : 500;
+	env = g_getenv("BENCH_BYTES");
+	gsize bytes = env ? strtoul(env, NULL, 10) : 0;
+	GString *text = g_string_new(NULL);
 	for (long i = 0; i < n; i++) {
 		long t = i / 10;
 		if (i % 97 == 0) {
@@ -101,7 +105,10 @@ bench_generate(long n, int n_files, char **files)
 		gboolean group = g_rand_int_range(rand, 0, 3) == 0;
 		int peer = g_rand_int_range(rand, 0, peers);
 		char name[32];
-		cJSON_AddStringToObject(o, "text", g_ptr_array_index(texts, g_rand_int_range(rand, 0, texts->len)));
+		g_string_assign(text, g_ptr_array_index(texts, g_rand_int_range(rand, 0, texts->len)));
+		while (text->len < bytes)
+			g_string_append_printf(text, " %s", (char *)g_ptr_array_index(texts, g_rand_int_range(rand, 0, texts->len)));
+		cJSON_AddStringToObject(o, "text", text->str);
 		cJSON_AddStringToObject(o, "dir", g_rand_boolean(rand) ? "in" : "out");
 		cJSON_AddStringToObject(o, "chat", group ? "group" : "im");
 		g_snprintf(name, sizeof name, "peer%d", peer);
@@ -117,6 +124,7 @@ bench_generate(long n, int n_files, char **files)
 		cJSON_free(s);
 		cJSON_Delete(o);
 	}
+	g_string_free(text, TRUE);
 	g_rand_free(rand);
 	g_ptr_array_unref(texts);
 	return 0;

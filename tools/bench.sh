@@ -41,6 +41,32 @@ awk -v n="$n" -v ns="$ahead" -v ns1="$lines" -v rss="$rss" -v f="$findings" 'BEG
 	printf "lines with findings: %d of %d\n", f, n
 }'
 
+# Instructions per message, counted by callgrind (the same count on a busy
+# machine), with PCRE2's JIT on as for users: the core (etq_state_feed) and
+# the whole CLI (JSON in and out). The difference of a run of K + N events and
+# one of K leaves out loading the rules and compiling the first messages'
+# patterns. Typical messages, then messages of 4 KB and of 1 MB (the first
+# event of each file is a tick).
+instructions() { # LABEL K N: the events of build/bench-count.jsonl
+	for k in "$2" $(($2 + $3)); do
+		head -n "$k" build/bench-count.jsonl >build/bench-part.jsonl
+		valgrind --tool=callgrind --callgrind-out-file=build/bench-callgrind.out \
+			build/etiquette-check-jit build/bench-part.jsonl >/dev/null 2>build/bench-callgrind.log
+		callgrind_annotate --inclusive=yes build/bench-callgrind.out |
+			awk '/PROGRAM TOTALS/ { t = $1 } /core\/state.c:etq_state_feed \[/ { f = $1 }
+			     END { gsub(",", "", t); gsub(",", "", f); print f + 0, t + 0 }'
+	done | awk -v label="$1" -v n="$3" 'NR == 1 { f = $1; t = $2 } NR == 2 {
+		printf "instructions per message, %s: %.0f in the core, %.0f end to end (callgrind, %d messages)\n",
+		       label, ($1 - f) / n, ($2 - t) / n, n }'
+}
+cp "$events" build/bench-count.jsonl
+instructions "typical" 2000 20000
+BENCH_BYTES=4096 build/bench generate 220 tests/corpus/regression/*.jsonl >build/bench-count.jsonl
+instructions "4 KB" 20 200
+BENCH_BYTES=1048576 build/bench generate 4 tests/corpus/regression/*.jsonl >build/bench-count.jsonl
+instructions "1 MB" 2 2
+rm -f build/bench-count.jsonl build/bench-part.jsonl build/bench-callgrind.out build/bench-callgrind.log
+
 # A hostile peer: the slowest message it can send, and peak RSS meanwhile.
 /usr/bin/time -f "%M" -o build/bench-rss build/bench hostile rules
 awk -v rss="$(cat build/bench-rss)" 'BEGIN { printf "hostile peer: peak RSS %.1f MB (rules, the user set and all the cases)\n", rss / 1024 }'
