@@ -110,8 +110,23 @@ bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 	       stopword_of(rules, lang, etq_token_norm(t, etq_text_token(t, i + 1)));
 }
 
+/* A capitalised name after a last comma, ending the message: "kannst du mir
+ * 50 Euro leihen, Anna?", "how's your mum doing, Tom?" (not "…, ok?", not a
+ * greeting word, not a word of the language). */
+static gboolean
+trailing_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
+{
+	const EtqText *t = &s->text;
+	const EtqToken *tok = etq_text_token(t, i);
+	const char *norm = etq_token_norm(t, tok);
+	gunichar first = g_utf8_get_char_validated(t->text + tok->start, tok->end - tok->start);
+	return i >= 2 && lang >= 0 && etq_text_token(t, i - 1)->next == ',' && !tok->link &&
+	       !g_unichar_isalnum(tok->next) && first != (gunichar)-1 && first != (gunichar)-2 &&
+	       g_unichar_isupper(first) && !s->match.greeting_tok[i] && !stopword_of(rules, lang, norm);
+}
+
 /* The word a message is addressed to (@maria, "anna: …", "hey Tom, …",
- * "Chiara come va?"), or -1. */
+ * "Chiara come va?", "…, Anna?"), or -1. */
 static int
 addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 {
@@ -125,12 +140,14 @@ addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 		return -1;
 	const EtqToken *tok = etq_text_token(t, i);
 	const char *norm = etq_token_norm(t, tok);
-	if (tok->link || g_ascii_isdigit(norm[0]))
-		return -1;
-	/* "per: …" names someone even when the name is also a word; "so, …" does not */
-	if (tok->next == ':' || (tok->next == ',' && !stopword_of(rules, lang, norm)))
-		return i;
-	return bare_name(rules, s, lang, i) ? (int)i : -1;
+	if (!tok->link && !g_ascii_isdigit(norm[0])) {
+		/* "per: …" names someone even when the name is also a word; "so, …" does not */
+		if (tok->next == ':' || (tok->next == ',' && !stopword_of(rules, lang, norm)))
+			return i;
+		if (bare_name(rules, s, lang, i))
+			return i;
+	}
+	return trailing_name(rules, s, lang, n - 1) ? (int)n - 1 : -1;
 }
 
 static gboolean

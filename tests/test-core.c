@@ -685,6 +685,19 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "");
 	ev.text = "Well could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
+	/* a capitalised name after the last comma, ending the message */
+	ev.text = "could you introduce me to your boss, Anna?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "could you introduce me to your boss, Anna 🙏";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "could you introduce me to your boss, anna?";
+	assert_feed(f, ev, "");
+	ev.text = "could you introduce me to your boss, Well?";
+	assert_feed(f, ev, "");
+	ev.text = "could you introduce me to your boss Anna?";
+	assert_feed(f, ev, "");
+	ev.text = "could you introduce me, Anna, to your boss?";
+	assert_feed(f, ev, "");
 }
 
 static void
