@@ -8,7 +8,8 @@
  * telling word ("langid"/"words": "ciao", "moin") what the profile gives,
  * and a word that only one language's rules and lists use one point (its
  * own vocabulary: "lebenslauf", "hallaien"). A drawn-out word ("hallooo")
- * is looked up with the run cut short. Then every word that is not known,
+ * is looked up with the run cut short; one spelt with a letter only one
+ * language has ("nå", "für") counts for that language alone. Then every word that is not known,
  * a nick, path or acronym adds what its spelling gives away: an ending
  * (-ung, -zione, -het, -ing), a beginning (wh-, hv-, kj-, l') or a letter
  * group inside (th, sch, gli, kj), one point for a hint, two for a sure
@@ -278,6 +279,37 @@ add_points(const GArray *list, guint *score)
 	}
 }
 
+/* Marks in `theirs` the languages the word is spelt as: those with a
+ * letter typical of that language alone (å, ß, ò; not é, which French and
+ * Italian share and Norwegian writes in "én"); FALSE when it has none.
+ * Words are compared with their accents removed, but "nå" is not the
+ * German "na", nor "må" the Italian "ma". */
+static gboolean
+spelt_with_letters(const EtqLangModel *m, const char *p, const char *end, gboolean *theirs)
+{
+	gboolean any = FALSE;
+	while (p < end) {
+		if ((guchar)*p < 0x80) {
+			p++;
+			continue;
+		}
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			p++;
+			continue;
+		}
+		const GArray *list = g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c)));
+		if (list && list->len == 1) {
+			if (!any)
+				memset(theirs, 0, m->n_langs * sizeof *theirs);
+			theirs[g_array_index(list, Sign, 0).lang] = TRUE;
+			any = TRUE;
+		}
+		p = g_utf8_next_char(p);
+	}
+	return any;
+}
+
 /* Adds what the spelling of one normalised word says (points: scratch of
  * n_langs, zero on entry and on return). */
 static void
@@ -410,6 +442,7 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spa
 	/* A word known as a stopword or telling word says what it is; its
 	 * spelling says no more. */
 	gboolean known[MAX_SPELT] = { FALSE }, aside[MAX_WORDS];
+	gboolean *theirs = g_newa(gboolean, m->n_langs);
 	guint n = MIN(text->n_tokens, MAX_WORDS);
 	mark_aside(spans, text, n, aside);
 	for (guint i = 0; i < n; i++) {
@@ -420,9 +453,16 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spa
 			continue;
 		}
 		const GArray *signs = tok->link ? NULL : word_signs(m, etq_token_norm(text, tok), tok->norm_len);
-		add_points(signs, score);
-		for (guint k = 0; i < MAX_SPELT && signs && k < signs->len; k++)
-			known[i] |= g_array_index(signs, Sign, k).points >= W_STOPWORD;
+		gboolean lettered = signs && !text->ascii &&
+		                    spelt_with_letters(m, text->text + tok->start, text->text + tok->end, theirs);
+		for (guint k = 0; signs && k < signs->len; k++) {
+			const Sign *s = &g_array_index(signs, Sign, k);
+			if (lettered && !theirs[s->lang])
+				continue;
+			score[s->lang] += s->points;
+			if (i < MAX_SPELT)
+				known[i] |= s->points >= W_STOPWORD;
+		}
 	}
 	if (!text->ascii)
 		letter_points(m, text, score);

@@ -429,7 +429,7 @@ test_new_language(void)
 		{ "languages/fr.json",
 		  "{\"language\": \"fr\", \"name\": \"Français\", \"letters\": \"éèçà\",\n"
 		  " \"stopwords\": [\"je\", \"ne\", \"pas\", \"et\", \"toi\", \"est\"],\n"
-		  " \"langid\": {\"words\": {\"salut\": 2}, \"endings\": {\"eux\": 2}, \"beginnings\": {\"qu'\": 2},\n"
+		  " \"langid\": {\"words\": {\"salut\": 2, \"fur\": 2}, \"endings\": {\"eux\": 2}, \"beginnings\": {\"qu'\": 2},\n"
 		  "            \"inside\": {\"eau\": 1}},\n"
 		  " \"lists\": {\"request\": [\"peux-tu\"], \"offer\": [\"je peux aider\"],\n"
 		  "            \"question\": [\"est-ce que\"], \"greeting\": [\"salut\", \"coucou\"]}}\n" },
@@ -471,6 +471,10 @@ test_new_language(void)
 	/* code is no one's language */
 	g_assert_cmpstr(etq_rules_language(rules, "je ne sais pas: `the you the you`"), ==, "fr");
 	g_assert_cmpstr(etq_rules_language(rules, "Ich weiß es nicht, und du?"), ==, "de");
+	/* words are compared without accents, but one spelt with a letter only one
+	 * language has is that language's: "für" is not the French "(au) fur" */
+	g_assert_cmpstr(etq_rules_language(rules, "fur"), ==, "fr");
+	g_assert_cmpstr(etq_rules_language(rules, "für"), ==, "de");
 	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
 	EtqState *st = etq_state_new(rules, NULL);
 	EtqEvent ev = msg("salut !", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
