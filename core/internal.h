@@ -128,10 +128,16 @@ struct EtqRules {
 	GPtrArray *scan_rules;               /* rules with a pattern or a ?/<link> match */
 	GPtrArray *detectors[N_DETECTORS];   /* the rules of each detector */
 	GHashTable *slot_words;              /* words of template slots, every profile's (spans.c) */
+	/* Phrase text -> EtqSeq: the trees of the phrases with grammar checked
+	 * since the last matcher build, which takes them instead of parsing
+	 * each again (at most ETQ_PARSED_MAX: a bound on memory). */
+	GHashTable *parsed;
 	const struct EtqRule *only;          /* the self-test checks one rule at a time */
 };
 
 /* ---- matcher.c: all phrases of all rules in one index ---- */
+
+#define ETQ_PARSED_MAX 8192
 
 /* What one message matched: per rule, which slots hit and where. */
 typedef struct {

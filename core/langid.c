@@ -138,30 +138,79 @@ signs_free(gpointer list)
 	g_array_free(list, TRUE);
 }
 
-/* Notes the words of one phrase of language lang in owners (word -> lang
- * + 1, or G_MAXUINT once two languages use it; the words' texts in
- * chunk). Words of letters only, of 3 to 63 bytes: no wildcards, stems or
- * numbers. */
+/* Notes word w (n bytes) of language lang in owners (word -> lang + 1, or
+ * G_MAXUINT once two languages use it; the words' texts in chunk). Words
+ * of letters only, of 3 to 63 bytes: no wildcards, stems or numbers. */
+static void
+note_word(GHashTable *owners, GStringChunk *chunk, const char *w, gsize n, guint lang)
+{
+	char word[64];
+	gboolean letters = n >= 3 && n < sizeof word;
+	for (gsize k = 0; letters && k < n; k++)
+		letters = g_ascii_islower(w[k]) || (guchar)w[k] >= 0x80 || w[k] == '\'';
+	if (!letters)
+		return;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	gpointer key, owner;
+	if (!g_hash_table_lookup_extended(owners, word, &key, &owner))
+		g_hash_table_insert(owners, g_string_chunk_insert(chunk, word), GUINT_TO_POINTER(lang + 1));
+	else if (GPOINTER_TO_UINT(owner) != lang + 1 && GPOINTER_TO_UINT(owner) != G_MAXUINT)
+		g_hash_table_insert(owners, key, GUINT_TO_POINTER(G_MAXUINT));
+}
+
+/* The words of a rule's phrase, as written (split at spaces). */
 static void
 note_phrase_words(GHashTable *owners, GStringChunk *chunk, const char *phrase, guint lang)
 {
-	char word[64];
 	for (const char *p = phrase; *p;) {
 		gsize n = strcspn(p, " ");
-		gboolean letters = n >= 3 && n < sizeof word;
-		for (gsize k = 0; letters && k < n; k++)
-			letters = g_ascii_islower(p[k]) || (guchar)p[k] >= 0x80 || p[k] == '\'';
-		if (letters) {
-			memcpy(word, p, n);
-			word[n] = '\0';
-			gpointer key, owner;
-			if (!g_hash_table_lookup_extended(owners, word, &key, &owner))
-				g_hash_table_insert(owners, g_string_chunk_insert(chunk, word), GUINT_TO_POINTER(lang + 1));
-			else if (GPOINTER_TO_UINT(owner) != lang + 1)
-				g_hash_table_insert(owners, key, GUINT_TO_POINTER(G_MAXUINT));
-		}
+		note_word(owners, chunk, p, n, lang);
 		p += n + (p[n] == ' ');
 	}
+}
+
+/* The rules' phrases: a rule takes its lists' phrases by pointer, so one
+ * text is often in many rules; it is noted once per language. */
+static void
+note_rule_phrases(GHashTable *owners, GStringChunk *chunk, const EtqRules *rules)
+{
+	GHashTable *noted = g_hash_table_new(NULL, NULL); /* phrase -> lang + 1 */
+	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
+		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
+		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
+			for (guint i = 0; rule->phrases[slot] && i < rule->phrases[slot]->len; i++) {
+				const char *phrase = g_ptr_array_index(rule->phrases[slot], i);
+				if (GPOINTER_TO_UINT(g_hash_table_lookup(noted, phrase)) == (guint)rule->lang + 1)
+					continue;
+				g_hash_table_insert(noted, (gpointer)phrase, GUINT_TO_POINTER(rule->lang + 1));
+				note_phrase_words(owners, chunk, phrase, rule->lang);
+			}
+	}
+	g_hash_table_destroy(noted);
+}
+
+/* The profiles' lists, with their words normalised (one tokeniser reused). */
+static void
+note_profile_lists(GHashTable *owners, GStringChunk *chunk, const EtqRules *rules)
+{
+	EtqText scan;
+	etq_text_init(&scan);
+	for (guint l = 0; l < rules->profiles->len; l++) {
+		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
+		GHashTableIter it;
+		gpointer list;
+		g_hash_table_iter_init(&it, p->lists);
+		while (g_hash_table_iter_next(&it, NULL, &list))
+			for (guint i = 0; i < ((GPtrArray *)list)->len; i++) {
+				etq_text_scan(&scan, g_ptr_array_index((GPtrArray *)list, i));
+				for (guint t = 0; t < scan.n_tokens; t++) {
+					const EtqToken *tok = etq_text_token(&scan, t);
+					note_word(owners, chunk, etq_token_norm(&scan, tok), tok->norm_len, l);
+				}
+			}
+	}
+	etq_text_clear(&scan);
 }
 
 /* A language's own vocabulary is in its rules and lists: a word that the
@@ -171,24 +220,8 @@ add_rule_words(EtqLangModel *m, const EtqRules *rules)
 {
 	GHashTable *owners = g_hash_table_new(g_str_hash, g_str_equal);
 	m->rule_words = g_string_chunk_new(16 * 1024);
-	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
-		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
-		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
-			for (guint i = 0; rule->phrases[slot] && i < rule->phrases[slot]->len; i++)
-				note_phrase_words(owners, m->rule_words, g_ptr_array_index(rule->phrases[slot], i), rule->lang);
-	}
-	for (guint l = 0; l < m->n_langs; l++) {
-		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
-		GHashTableIter it;
-		gpointer list;
-		g_hash_table_iter_init(&it, p->lists);
-		while (g_hash_table_iter_next(&it, NULL, &list))
-			for (guint i = 0; i < ((GPtrArray *)list)->len; i++) {
-				char *norm = etq_normalise_phrase(g_ptr_array_index((GPtrArray *)list, i));
-				note_phrase_words(owners, m->rule_words, norm, l);
-				g_free(norm);
-			}
-	}
+	note_rule_phrases(owners, m->rule_words, rules);
+	note_profile_lists(owners, m->rule_words, rules);
 	GHashTableIter it;
 	gpointer word, owner;
 	g_hash_table_iter_init(&it, owners);

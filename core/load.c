@@ -190,18 +190,40 @@ has_stemmer(const EtqLoad *c)
 	return FALSE;
 }
 
+/* What is wrong with a phrase with grammar, or NULL; its tree is kept
+ * in rules->parsed for the matcher build. */
+static const char *
+grammar_problem(EtqRules *rules, const char *phrase, gboolean *has_stem)
+{
+	if (!rules->parsed)
+		rules->parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		                                      (GDestroyNotify)etq_phrase_free);
+	EtqSeq *seq = g_hash_table_lookup(rules->parsed, phrase);
+	const char *problem = NULL;
+	if (seq) {
+		*has_stem = etq_phrase_has_stem(seq);
+		return NULL;
+	}
+	seq = etq_phrase_parse(phrase, &problem);
+	if (!seq)
+		return problem;
+	*has_stem = etq_phrase_has_stem(seq);
+	if (g_hash_table_size(rules->parsed) < ETQ_PARSED_MAX)
+		g_hash_table_insert(rules->parsed, g_strdup(phrase), seq);
+	else
+		etq_phrase_free(seq);
+	return NULL;
+}
+
 gboolean
 etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase)
 {
 	const char *problem = NULL;
-	if (!strchr(phrase, '~')) {
-		problem = etq_phrase_problem(phrase);
-	} else {
-		EtqSeq *seq = etq_phrase_parse(phrase, &problem);
-		if (seq && etq_phrase_has_stem(seq) && !has_stemmer(c))
-			problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
-		etq_phrase_free(seq);
-	}
+	gboolean has_stem = FALSE;
+	if (!etq_phrase_plain(phrase, &problem))
+		problem = grammar_problem(c->rules, phrase, &has_stem);
+	if (has_stem && !has_stemmer(c))
+		problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
 	if (problem)
 		etq_fail(c, path, "phrase \"%s\" %s", phrase, problem);
 	return problem == NULL;

@@ -34,10 +34,13 @@ typedef struct {
 	guint mask, n;
 } Table;
 
+/* Room for expect keys without growing (the same size growing would reach). */
 static void
-table_init(Table *t)
+table_init(Table *t, guint expect)
 {
 	t->mask = 255;
+	while (expect * 2 > t->mask)
+		t->mask = t->mask * 2 + 1;
 	t->n = 0;
 	t->keys = g_new(guint64, t->mask + 1);
 	t->vals = g_new0(guint, t->mask + 1);
@@ -225,54 +228,74 @@ stem_symbol(EtqMatcher *m, int l, const char *word)
 	return intern(m, m->stems[l], s);
 }
 
+/* Phrase ends at node. */
+static void
+add_end(EtqMatcher *m, guint node, guint phrase)
+{
+	End e = { phrase, g_array_index(m->nodes, Node, node).ends };
+	g_array_append_val(m->ends, e);
+	g_array_index(m->nodes, Node, node).ends = m->ends->len;
+}
+
 typedef struct {
 	EtqMatcher *m;
 	guint phrase;
 	int lang;          /* of the phrase's owner, or ETQ_LANG_ANY */
 } Insert;
 
-/* Files one way of reading a phrase, from item k on, below node. */
+/* Where filing goes on once a sequence is done: its parents, innermost first. */
+typedef struct Rest {
+	const EtqSeq *seq;
+	guint i;
+	const struct Rest *up;
+} Rest;
+
+/* Files every way of reading the rest of a phrase below node, the same
+ * paths as etq_phrase_variants spells out; the ways of a group share the
+ * path before it instead of each being filed from the root. */
 static void
-insert(Insert *in, const EtqPiece *const *items, guint n, guint k, guint node)
+file_rest(Insert *in, const Rest *r, guint node)
 {
 	EtqMatcher *m = in->m;
-	if (k == n) {
-		End e = { in->phrase, g_array_index(m->nodes, Node, node).ends };
-		g_array_append_val(m->ends, e);
-		g_array_index(m->nodes, Node, node).ends = m->ends->len;
+	while (r && r->i == r->seq->n)
+		r = r->up;
+	if (!r) {
+		add_end(m, node, in->phrase);
 		return;
 	}
-	const EtqPiece *p = items[k];
+	const EtqPiece *p = &r->seq->pieces[r->i];
+	Rest next = { r->seq, r->i + 1, r->up };
 	switch (p->kind) {
 	case PIECE_WORD:
-		insert(in, items, n, k + 1, child(m, node, intern(m, m->words, p->word)));
+		file_rest(in, &next, child(m, node, intern(m, m->words, p->word)));
 		break;
 	case PIECE_PREFIX:
 		add_prefix_len(m, strlen(p->word));
-		insert(in, items, n, k + 1, child(m, node, intern(m, m->prefixes, p->word)));
+		file_rest(in, &next, child(m, node, intern(m, m->prefixes, p->word)));
 		break;
 	case PIECE_STEM: /* a rule for any language: a stem in each language that has them */
 		for (guint l = 0; l < m->n_langs; l++)
 			if (m->stemmers[l] && (in->lang == ETQ_LANG_ANY || in->lang == (int)l))
-				insert(in, items, n, k + 1, child(m, node, stem_symbol(m, l, p->word)));
+				file_rest(in, &next, child(m, node, stem_symbol(m, l, p->word)));
 		break;
 	case PIECE_GAP:
-		insert(in, items, n, k + 1, gap_child(m, node, p->min, p->max));
+		file_rest(in, &next, gap_child(m, node, p->min, p->max));
 		break;
-	case PIECE_GROUP: /* spelled out by etq_phrase_variants */
+	case PIECE_GROUP:
+		for (guint a = 0; a < p->n_alts; a++) {
+			Rest alt = { &p->alts[a], 0, &next };
+			file_rest(in, &alt, node);
+		}
+		if (p->optional)
+			file_rest(in, &next, node);
 		break;
 	}
-}
-
-static void
-insert_variant(const EtqPiece *const *items, guint n, gpointer data)
-{
-	insert(data, items, n, 0, 0);
 }
 
 typedef struct {
 	EtqMatcher *m;
 	GHashTable **texts;                 /* per language + 1: phrase text -> id + 1 */
+	GHashTable *parsed;                 /* EtqRules.parsed, or NULL */
 	EtqText scan;                       /* for the parser */
 } Build;
 
@@ -295,9 +318,7 @@ insert_words(Build *b, const char *text, guint phrase)
 		if (tok->norm_len)
 			node = child(m, node, intern(m, m->words, etq_token_norm(&b->scan, tok)));
 	}
-	End e = { phrase, g_array_index(m->nodes, Node, node).ends };
-	g_array_append_val(m->ends, e);
-	g_array_index(m->nodes, Node, node).ends = m->ends->len;
+	add_end(m, node, phrase);
 }
 
 static void
@@ -311,12 +332,14 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 		insert_words(b, text, m->phrase_members->len);
 	} else if (!id) {
 		const char *error;
-		EtqSeq *seq = etq_phrase_parse_with(&b->scan, text, &error);
+		EtqSeq *seq = b->parsed ? g_hash_table_lookup(b->parsed, text) : NULL;
+		EtqSeq *own = seq ? NULL : (seq = etq_phrase_parse_with(&b->scan, text, &error));
 		if (!seq) /* refused when the rules were read */
 			return;
 		Insert in = { m, m->phrase_members->len, lang };
-		etq_phrase_variants(seq, insert_variant, &in);
-		etq_phrase_free(seq);
+		Rest all = { seq, 0, NULL };
+		file_rest(&in, &all, 0);
+		etq_phrase_free(own);
 	}
 	if (!id) {
 		guint none = 0;
@@ -353,6 +376,24 @@ add_profile(Build *b, int lang, const EtqProfile *prof)
 	}
 }
 
+/* The phrases of the rules and lists the matcher files, each time it does. */
+static guint
+count_phrases(const EtqRules *rules)
+{
+	guint n = 0;
+	for (guint r = 0; r < rules->all_rules->len; r++)
+		for (int s = 0; s < N_SLOTS; s++) {
+			GPtrArray *p = ((EtqRule *)g_ptr_array_index(rules->all_rules, r))->phrases[s];
+			n += p ? p->len : 0;
+		}
+	for (guint l = 0; l < rules->profiles->len; l++)
+		for (int k = 0; k < N_OWN; k++) {
+			GPtrArray *list = profile_list(g_ptr_array_index(rules->profiles, l), k);
+			n += list ? list->len : 0;
+		}
+	return MIN(n, G_MAXUINT / 4);
+}
+
 EtqMatcher *
 etq_matcher_build(EtqRules *rules)
 {
@@ -365,9 +406,10 @@ etq_matcher_build(EtqRules *rules)
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
 	m->members = g_array_new(FALSE, FALSE, sizeof(Member));
 	m->phrase_members = g_array_new(FALSE, FALSE, sizeof(guint));
-	table_init(&m->edges);
-	table_init(&m->owned);
-	table_init(&m->seen);
+	guint n_phrases = count_phrases(rules);
+	table_init(&m->edges, n_phrases); /* about one edge per phrase */
+	table_init(&m->owned, n_phrases);
+	table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
 	m->key = g_string_new(NULL);
 	m->n_rules = rules->all_rules->len;
@@ -383,7 +425,7 @@ etq_matcher_build(EtqRules *rules)
 			m->stemmers[l] = sb_stemmer_new(prof->stemmer, "UTF_8");
 	}
 
-	Build b = { .m = m, .texts = g_new(GHashTable *, m->n_langs + 1) };
+	Build b = { .m = m, .texts = g_new(GHashTable *, m->n_langs + 1), .parsed = rules->parsed };
 	etq_text_init(&b.scan);
 	for (guint l = 0; l <= m->n_langs; l++)
 		b.texts[l] = g_hash_table_new(g_str_hash, g_str_equal);
@@ -399,6 +441,7 @@ etq_matcher_build(EtqRules *rules)
 		g_hash_table_destroy(b.texts[l]);
 	g_free(b.texts);
 	etq_text_clear(&b.scan);
+	g_clear_pointer(&rules->parsed, g_hash_table_destroy); /* taken */
 	return m;
 }
 

@@ -48,6 +48,10 @@ gboolean etq_phrase_has_stem(const EtqSeq *seq);
 typedef void (*EtqVariantFunc)(const EtqPiece *const *items, guint n, gpointer data);
 void etq_phrase_variants(const EtqSeq *seq, EtqVariantFunc fn, gpointer data);
 
+/* Is the phrase plain words and spaces (no grammar, no link)? If so, *error
+ * (NULL before) tells what is wrong with it, if anything. Quicker than a parse. */
+gboolean etq_phrase_plain(const char *phrase, const char **error);
+
 /* What is wrong with a phrase, or NULL (the grammar alone: stems are
  * checked against the language by the loader). */
 const char *etq_phrase_problem(const char *phrase);

@@ -160,19 +160,18 @@ parse_langid(EtqLoad *c, const cJSON *j, EtqProfile *prof)
 			return FALSE;
 		}
 		for (const cJSON *e = signs->child; e; e = e->next) {
-			char *path = g_strdup_printf("langid/%s/%s", sign_kinds[k], e->string);
 			EtqLangSign sign = { normalise_sign(k, e->string), 0 };
 			const char *problem = sign_problem(k, sign.text);
 			if (!problem && (!cJSON_IsNumber(e) || e->valuedouble < 1 || e->valuedouble > 4 ||
 			                 e->valuedouble != (int)e->valuedouble))
 				problem = "must be a number of points, 1 to 4";
 			if (problem) {
+				char *path = g_strdup_printf("langid/%s/%s", sign_kinds[k], e->string);
 				etq_fail(c, path, "\"%s\" %s", e->string, problem);
 				g_free(path);
 				g_free(sign.text);
 				return FALSE;
 			}
-			g_free(path);
 			sign.points = (guint8)e->valueint;
 			g_array_append_val(*into[k], sign);
 		}

@@ -156,13 +156,15 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 	return add_file_list(c, list, list->string, rule, slot, depth);
 }
 
-/* Most entries are phrases without a mistake: they need no path. "?" is
- * not one (no letters), "@list", "<link>", "<placeholder>" and stems (~word: the
- * language needs a stemmer) are looked at below. */
+/* Most entries are plain words without a mistake: they need no path. "?"
+ * is not one (no letters); "@list", "<link>", "<placeholder>" and phrases
+ * with grammar (parsed once, the tree kept for the matcher) are looked at
+ * below. */
 static gboolean
 plain_phrase(const char *s)
 {
-	return s[0] != '@' && s[0] != '<' && !strchr(s, '~') && etq_phrase_problem(s) == NULL;
+	const char *problem = NULL;
+	return s[0] != '@' && s[0] != '<' && etq_phrase_plain(s, &problem) && !problem;
 }
 
 /* The phrases of the array at c->at into a slot of rule. */

@@ -284,6 +284,8 @@ etq_rules_free(EtqRules *rules)
 			g_ptr_array_unref(rules->detectors[d]);
 	if (rules->slot_words)
 		g_hash_table_destroy(rules->slot_words);
+	if (rules->parsed)
+		g_hash_table_destroy(rules->parsed);
 	g_free(rules);
 }
 
