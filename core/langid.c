@@ -4,7 +4,8 @@
  * little to go on; the function words of a language ("ich", "non", "ikke")
  * and its letters (ß, æ, è) are what a reader goes by too. Everything
  * comes from the language profiles (rules/languages/xx.json): each of
- * their stopwords scores two points, each typical letter two, each other
+ * their stopwords scores two points (three when no other language has a
+ * sign of it: "ich", "ikke", not the shared "du"), each typical letter two, each other
  * telling word ("langid"/"words": "ciao", "moin") what the profile gives,
  * and a word that only one language's rules and lists use one point (its
  * own vocabulary: "lebenslauf", "hallaien"). A drawn-out word ("hallooo")
@@ -31,6 +32,7 @@
 #include "internal.h"
 
 #define W_STOPWORD 2
+#define W_OWN_STOPWORD 3 /* a stopword no other language has a sign of */
 #define W_LETTER 2
 #define W_WORD_MAX 2   /* spelling points per word and language */
 #define MIN_SCORE 1    /* below this the line is "und" */
@@ -234,6 +236,21 @@ add_rule_words(EtqLangModel *m, const EtqRules *rules)
 	g_hash_table_destroy(owners);
 }
 
+/* A stopword of one language that no other language has any sign of
+ * ("ich", "ikke", "the") tells more than one several share ("du", "es"). */
+static void
+own_stopwords(EtqLangModel *m)
+{
+	GHashTableIter it;
+	gpointer list;
+	g_hash_table_iter_init(&it, m->words);
+	while (g_hash_table_iter_next(&it, NULL, &list)) {
+		GArray *signs = list;
+		if (signs->len == 1 && g_array_index(signs, Sign, 0).stopword)
+			g_array_index(signs, Sign, 0).points = W_OWN_STOPWORD;
+	}
+}
+
 EtqLangModel *
 etq_langid_build(const EtqRules *rules)
 {
@@ -244,6 +261,7 @@ etq_langid_build(const EtqRules *rules)
 	for (guint l = 0; l < m->n_langs; l++)
 		add_profile(m, l, g_ptr_array_index(rules->profiles, l));
 	add_rule_words(m, rules);
+	own_stopwords(m);
 	return m;
 }
 

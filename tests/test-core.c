@@ -475,6 +475,8 @@ test_new_language(void)
 	 * language has is that language's: "für" is not the French "(au) fur" */
 	g_assert_cmpstr(etq_rules_language(rules, "fur"), ==, "fr");
 	g_assert_cmpstr(etq_rules_language(rules, "für"), ==, "de");
+	/* a stopword only one language has ("ich") outweighs another's word ("salut") */
+	g_assert_cmpstr(etq_rules_language(rules, "salut ich"), ==, "de");
 	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
 	EtqState *st = etq_state_new(rules, NULL);
 	EtqEvent ev = msg("salut !", ETQ_DIR_OUT, ETQ_CHAT_IM, "pat", 0);
