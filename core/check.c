@@ -110,19 +110,27 @@ bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 	       stopword_of(rules, lang, etq_token_norm(t, etq_text_token(t, i + 1)));
 }
 
-/* A capitalised name after a last comma, ending the message: "kannst du mir
- * 50 Euro leihen, Anna?", "how's your mum doing, Tom?" (not "…, ok?", not a
- * greeting word, not a word of the language). */
+/* A word written with a capital that is no word of the language nor a
+ * greeting: it may be a name. */
 static gboolean
-trailing_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
+capitalised_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 {
 	const EtqText *t = &s->text;
 	const EtqToken *tok = etq_text_token(t, i);
 	const char *norm = etq_token_norm(t, tok);
 	gunichar first = g_utf8_get_char_validated(t->text + tok->start, tok->end - tok->start);
-	return i >= 2 && lang >= 0 && etq_text_token(t, i - 1)->next == ',' && !tok->link &&
-	       !g_unichar_isalnum(tok->next) && first != (gunichar)-1 && first != (gunichar)-2 &&
-	       g_unichar_isupper(first) && !s->match.greeting_tok[i] && !stopword_of(rules, lang, norm);
+	return lang >= 0 && !tok->link && first != (gunichar)-1 && first != (gunichar)-2 && g_unichar_isupper(first) &&
+	       !s->match.greeting_tok[i] && !stopword_of(rules, lang, norm);
+}
+
+/* A capitalised name after a last comma, ending the message: "kannst du mir
+ * 50 Euro leihen, Anna?", "how's your mum doing, Tom?" (not "…, ok?"). */
+static gboolean
+trailing_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
+{
+	const EtqText *t = &s->text;
+	return i >= 2 && etq_text_token(t, i - 1)->next == ',' && !g_unichar_isalnum(etq_text_token(t, i)->next) &&
+	       capitalised_name(rules, s, lang, i);
 }
 
 /* The word a message is addressed to (@maria, "anna: …", "hey Tom, …",
@@ -145,6 +153,9 @@ addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 		if (tok->next == ':' || (tok->next == ',' && !stopword_of(rules, lang, norm)))
 			return i;
 		if (bare_name(rules, s, lang, i))
+			return i;
+		/* "Hei Sigrid! …" */
+		if (i > 0 && (tok->next == '!' || tok->next == '.') && capitalised_name(rules, s, lang, i))
 			return i;
 	}
 	return trailing_name(rules, s, lang, n - 1) ? (int)n - 1 : -1;

@@ -704,6 +704,13 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "");
 	ev.text = "could you introduce me, Anna, to your boss?";
 	assert_feed(f, ev, "");
+	/* a name after a greeting, alone in its sentence */
+	ev.text = "hi Anna! could you introduce me to your boss?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "hi Anna. could anyone introduce me to rust?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Rust! could anyone introduce me to rust?";
+	assert_feed(f, ev, "");
 }
 
 static void
