@@ -62,10 +62,11 @@ struct EtqLangModel {
 
 #define PAIR(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
 
+/* Most words are a sign of one language: room for one, not GArray's 16. */
 static GArray *
 signs_new(void)
 {
-	return g_array_new(FALSE, FALSE, sizeof(Sign));
+	return g_array_sized_new(FALSE, FALSE, sizeof(Sign), 1);
 }
 
 /* Adds a sign to a list; one per language: the highest points count. */

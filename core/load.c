@@ -193,8 +193,9 @@ has_stemmer(const EtqLoad *c)
 /* What is wrong with a phrase with grammar, or NULL; its tree is kept
  * in rules->parsed for the matcher build. */
 static const char *
-grammar_problem(EtqRules *rules, const char *phrase, gboolean *has_stem)
+grammar_problem(EtqLoad *c, const char *phrase, gboolean *has_stem)
 {
+	EtqRules *rules = c->rules;
 	if (!rules->parsed)
 		rules->parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 		                                      (GDestroyNotify)etq_phrase_free);
@@ -204,7 +205,7 @@ grammar_problem(EtqRules *rules, const char *phrase, gboolean *has_stem)
 		*has_stem = etq_phrase_has_stem(seq);
 		return NULL;
 	}
-	seq = etq_phrase_parse(phrase, &problem);
+	seq = etq_phrase_parse_with(c->scan, phrase, &problem);
 	if (!seq)
 		return problem;
 	*has_stem = etq_phrase_has_stem(seq);
@@ -221,7 +222,7 @@ etq_phrase_valid(EtqLoad *c, const char *path, const char *phrase)
 	const char *problem = NULL;
 	gboolean has_stem = FALSE;
 	if (!etq_phrase_plain(phrase, &problem))
-		problem = grammar_problem(c->rules, phrase, &has_stem);
+		problem = grammar_problem(c, phrase, &has_stem);
 	if (has_stem && !has_stemmer(c))
 		problem = "has a stem ~word, but its language has no stemmer (\"stemmer\" in the language profile)";
 	if (problem)

@@ -20,6 +20,7 @@ typedef struct {
 	GStringChunk *strings;  /* the set's phrase texts */
 	GHashTable *expanded;   /* list name -> EtqRule holding its phrases */
 	const EtqProfile *profile; /* the language profile being read, if one is */
+	EtqText *scan;          /* the tokeniser's buffers, reused for every phrase of the file */
 	/* While etq_parse_rules runs: where it is, e.g. "rules/3/examples/1",
 	 * kept as it goes down so that no path is formatted for every value. */
 	GString *at;

@@ -250,6 +250,24 @@ typedef struct Rest {
 	const struct Rest *up;
 } Rest;
 
+/* The symbol of each word and prefix of a phrase, looked up once (each of
+ * its ways would look them up again). */
+static void
+intern_pieces(EtqMatcher *m, EtqSeq *seq)
+{
+	for (guint i = 0; i < seq->n; i++) {
+		EtqPiece *p = &seq->pieces[i];
+		if (p->kind == PIECE_WORD) {
+			p->sym = intern(m, m->words, p->word);
+		} else if (p->kind == PIECE_PREFIX) {
+			add_prefix_len(m, strlen(p->word));
+			p->sym = intern(m, m->prefixes, p->word);
+		}
+		for (guint a = 0; a < p->n_alts; a++)
+			intern_pieces(m, &p->alts[a]);
+	}
+}
+
 /* Files every way of reading the rest of a phrase below node, the same
  * paths as etq_phrase_variants spells out; the ways of a group share the
  * path before it instead of each being filed from the root. */
@@ -267,11 +285,8 @@ file_rest(Insert *in, const Rest *r, guint node)
 	Rest next = { r->seq, r->i + 1, r->up };
 	switch (p->kind) {
 	case PIECE_WORD:
-		file_rest(in, &next, child(m, node, intern(m, m->words, p->word)));
-		break;
 	case PIECE_PREFIX:
-		add_prefix_len(m, strlen(p->word));
-		file_rest(in, &next, child(m, node, intern(m, m->prefixes, p->word)));
+		file_rest(in, &next, child(m, node, p->sym));
 		break;
 	case PIECE_STEM: /* a rule for any language: a stem in each language that has them */
 		for (guint l = 0; l < m->n_langs; l++)
@@ -338,6 +353,7 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 			return;
 		Insert in = { m, m->phrase_members->len, lang };
 		Rest all = { seq, 0, NULL };
+		intern_pieces(m, seq);
 		file_rest(&in, &all, 0);
 		etq_phrase_free(own);
 	}

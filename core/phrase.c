@@ -160,7 +160,8 @@ parse_group(Parser *ps, EtqSeq *seq)
 	gboolean ok = TRUE;
 	do {
 		ps->p++; /* ( or | */
-		alts = g_renew(EtqSeq, alts, n_alts + 1);
+		if ((n_alts & (n_alts - 1)) == 0) /* 0, 1, 2, 4 …: double */
+			alts = g_renew(EtqSeq, alts, MAX(2 * n_alts, 1));
 		memset(&alts[n_alts], 0, sizeof *alts);
 		ok = parse_seq(ps, &alts[n_alts++]);
 		if (ok && alts[n_alts - 1].n == 0)
@@ -303,6 +304,73 @@ check_variant(const EtqPiece *const *items, guint n, gpointer data)
 		*error = "skips more than 10 words in its gaps";
 }
 
+static gboolean can_be_empty(const EtqSeq *seq);
+
+/* Can some way to read the piece be no word at all? */
+static gboolean
+piece_can_be_empty(const EtqPiece *p)
+{
+	if (p->kind != PIECE_GROUP)
+		return FALSE;
+	if (p->optional)
+		return TRUE;
+	for (guint a = 0; a < p->n_alts; a++)
+		if (can_be_empty(&p->alts[a]))
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+can_be_empty(const EtqSeq *seq)
+{
+	for (guint i = 0; i < seq->n; i++)
+		if (!piece_can_be_empty(&seq->pieces[i]))
+			return FALSE;
+	return TRUE;
+}
+
+/* Can some way to read seq start with a gap? */
+static gboolean
+can_start_with_gap(const EtqSeq *seq)
+{
+	for (guint i = 0; i < seq->n; i++) {
+		const EtqPiece *p = &seq->pieces[i];
+		if (p->kind != PIECE_GROUP)
+			return p->kind == PIECE_GAP;
+		for (guint a = 0; a < p->n_alts; a++)
+			if (can_start_with_gap(&p->alts[a]))
+				return TRUE;
+		if (!piece_can_be_empty(p))
+			return FALSE;
+	}
+	return FALSE;
+}
+
+/* The most words the gaps of one way to read seq skip. */
+static guint
+most_gap_words(const EtqSeq *seq)
+{
+	guint n = 0;
+	for (guint i = 0; i < seq->n; i++) {
+		const EtqPiece *p = &seq->pieces[i];
+		guint most = p->kind == PIECE_GAP ? p->max : 0;
+		for (guint a = 0; a < p->n_alts; a++)
+			most = MAX(most, most_gap_words(&p->alts[a]));
+		n += most;
+	}
+	return n;
+}
+
+/* Most phrases have no problem in any way to read them: that is decided
+ * from the tree; only a phrase with one has its ways spelled out, so that
+ * the problem of the first way that has one is told. */
+static void
+check_ways(const EtqSeq *seq, const char **error)
+{
+	if (can_be_empty(seq) || can_start_with_gap(seq) || most_gap_words(seq) > ETQ_GAP_MAX)
+		etq_phrase_variants(seq, check_variant, error);
+}
+
 /* From offsets + 1 into the scanned words to pointers into words. */
 static void
 place_words(EtqSeq *seq, const char *words)
@@ -328,7 +396,7 @@ etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 	if (ok && count_variants(seq) > ETQ_VARIANTS_MAX)
 		ps.error = "can be read in more than 256 ways (alternatives × optional parts)";
 	else if (ok)
-		etq_phrase_variants(seq, check_variant, &ps.error);
+		check_ways(seq, &ps.error);
 	*error = ps.error;
 	if (ps.error) {
 		etq_phrase_free(seq);
@@ -370,9 +438,9 @@ grammar_or_link(const char *p)
 	case '(': case ')': case '|': case '*': case '~':
 		return TRUE;
 	case 'h':
-		return strncmp(p, "http", 4) == 0;
+		return p[1] == 't' && p[2] == 't' && p[3] == 'p';
 	case 'w':
-		return strncmp(p, "www.", 4) == 0;
+		return p[1] == 'w' && p[2] == 'w' && p[3] == '.';
 	default:
 		return FALSE;
 	}

@@ -33,6 +33,7 @@ struct EtqPiece {
 	EtqSeq *alts;         /* GROUP */
 	guint n_alts;
 	gboolean optional;    /* GROUP */
+	guint sym;            /* WORD, PREFIX: the matcher's symbol, set when it files the phrase */
 };
 
 /* The phrase as a sequence; NULL and *error (a sentence completing

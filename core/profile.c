@@ -51,7 +51,7 @@ parse_string_list(EtqLoad *c, const cJSON *arr, const char *path, GPtrArray *out
 			g_free(p);
 			return FALSE;
 		}
-		g_ptr_array_add(out, normalise ? etq_normalise_phrase(e->valuestring) : g_strdup(e->valuestring));
+		g_ptr_array_add(out, normalise ? etq_normalise_phrase_with(c->scan, e->valuestring) : g_strdup(e->valuestring));
 	}
 	return TRUE;
 }
@@ -125,10 +125,10 @@ sign_problem(int kind, const char *norm)
 /* A word as the words of a message are normalised; an affix or letter
  * group as one word (its apostrophe kept: "n't", "l'"). */
 static char *
-normalise_sign(int kind, const char *text)
+normalise_sign(EtqLoad *c, int kind, const char *text)
 {
 	if (kind == SIGN_WORD)
-		return etq_normalise_phrase(text);
+		return etq_normalise_phrase_with(c->scan, text);
 	GString *out = g_string_new(NULL);
 	etq_normalise_word(out, text, strlen(text));
 	return g_string_free(out, FALSE);
@@ -160,7 +160,7 @@ parse_langid(EtqLoad *c, const cJSON *j, EtqProfile *prof)
 			return FALSE;
 		}
 		for (const cJSON *e = signs->child; e; e = e->next) {
-			EtqLangSign sign = { normalise_sign(k, e->string), 0 };
+			EtqLangSign sign = { normalise_sign(c, k, e->string), 0 };
 			const char *problem = sign_problem(k, sign.text);
 			if (!problem && (!cJSON_IsNumber(e) || e->valuedouble < 1 || e->valuedouble > 4 ||
 			                 e->valuedouble != (int)e->valuedouble))
@@ -222,7 +222,9 @@ load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_erro
 	cJSON *root = etq_load_json(file, &text, errors, n_errors);
 	if (!root)
 		return;
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules };
+	EtqText scan;
+	etq_text_init(&scan);
+	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
 	EtqProfile *prof = g_new0(EtqProfile, 1);
 	prof->path = g_strdup(file);
 	prof->stopwords = g_ptr_array_new_with_free_func(g_free);
@@ -254,6 +256,7 @@ load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_erro
 		install_profile(rules, prof);
 	else
 		etq_profile_free(prof);
+	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
 	cJSON_Delete(root);
 	g_free(text);

@@ -168,12 +168,15 @@ load_rules_into(EtqRules *rules, EtqRuleSet *set, const char *file, GPtrArray *e
 	cJSON *root = etq_load_json(file, &text, errors, n_errors);
 	if (!root)
 		return;
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules };
+	EtqText scan;
+	etq_text_init(&scan);
+	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
 	if (!cJSON_IsObject(root))
 		etq_fail(&c, "", "a rules file is an object with \"language\" and \"rules\"");
 	else
 		etq_parse_rules(&c, root, set, ids);
 	g_clear_pointer(&c.expanded, g_hash_table_destroy);
+	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
 	cJSON_Delete(root);
 	g_free(text);
@@ -232,7 +235,9 @@ load_set_file(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_err
 	cJSON *root = etq_load_json(file, &text, errors, n_errors);
 	if (!root)
 		return FALSE;
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules };
+	EtqText scan;
+	etq_text_init(&scan);
+	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
 	EtqRuleSet *set = NULL;
 	if (!cJSON_IsObject(root))
 		etq_fail(&c, "", "a rule set file is an object with name, description, language and rules");
@@ -249,6 +254,7 @@ load_set_file(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_err
 		g_hash_table_destroy(ids);
 	}
 	g_clear_pointer(&c.expanded, g_hash_table_destroy);
+	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
 	cJSON_Delete(root);
 	g_free(text);

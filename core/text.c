@@ -282,17 +282,29 @@ etq_text_scan(EtqText *t, const char *text)
 }
 
 char *
+etq_normalise_phrase_with(EtqText *t, const char *phrase)
+{
+	etq_text_scan(t, phrase);
+	gsize len = 1;
+	for (guint i = 0; i < t->n_tokens; i++)
+		len += t->tokens[i].norm_len + 1;
+	char *out = g_malloc(len), *p = out;
+	for (guint i = 0; i < t->n_tokens; i++) {
+		if (i)
+			*p++ = ' ';
+		memcpy(p, etq_token_norm(t, &t->tokens[i]), t->tokens[i].norm_len);
+		p += t->tokens[i].norm_len;
+	}
+	*p = '\0';
+	return out;
+}
+
+char *
 etq_normalise_phrase(const char *phrase)
 {
 	EtqText t;
 	etq_text_init(&t);
-	etq_text_scan(&t, phrase);
-	GString *out = g_string_new(NULL);
-	for (guint i = 0; i < t.n_tokens; i++) {
-		if (i)
-			g_string_append_c(out, ' ');
-		g_string_append(out, etq_token_norm(&t, etq_text_token(&t, i)));
-	}
+	char *norm = etq_normalise_phrase_with(&t, phrase);
 	etq_text_clear(&t);
-	return g_string_free(out, FALSE);
+	return norm;
 }

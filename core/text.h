@@ -54,5 +54,7 @@ void etq_normalise_word(GString *out, const char *word, gsize len);
 
 /* The normalised words of a phrase or name, joined by single spaces. */
 char *etq_normalise_phrase(const char *phrase);
+/* The same with the caller's scanner (its buffers reused), for many phrases. */
+char *etq_normalise_phrase_with(EtqText *scan, const char *phrase);
 
 #endif
