@@ -197,7 +197,7 @@ grammar_problem(EtqLoad *c, const char *phrase, gboolean *has_stem)
 {
 	EtqRules *rules = c->rules;
 	if (!rules->parsed)
-		rules->parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		rules->parsed = g_hash_table_new_full(etq_phrase_hash, g_str_equal, g_free,
 		                                      (GDestroyNotify)etq_phrase_free);
 	EtqSeq *seq = g_hash_table_lookup(rules->parsed, phrase);
 	const char *problem = NULL;

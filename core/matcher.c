@@ -444,7 +444,7 @@ etq_matcher_build(EtqRules *rules)
 	Build b = { .m = m, .texts = g_new(GHashTable *, m->n_langs + 1), .parsed = rules->parsed };
 	etq_text_init(&b.scan);
 	for (guint l = 0; l <= m->n_langs; l++)
-		b.texts[l] = g_hash_table_new(g_str_hash, g_str_equal);
+		b.texts[l] = g_hash_table_new(etq_phrase_hash, g_str_equal);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int s = 0; s < N_SLOTS; s++)

@@ -57,4 +57,7 @@ gboolean etq_phrase_plain(const char *phrase, const char **error);
  * checked against the language by the loader). */
 const char *etq_phrase_problem(const char *phrase);
 
+/* A GHashFunc for phrase texts (with g_str_equal), cheaper than g_str_hash. */
+guint etq_phrase_hash(gconstpointer phrase);
+
 #endif

@@ -61,7 +61,7 @@ expand_profile_list(EtqLoad *c, const char *name)
 {
 	EtqRule *holder = NULL;
 	/* A rule of any language reads every profile's list, each phrase once. */
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *seen = g_hash_table_new(etq_phrase_hash, g_str_equal);
 	for (guint l = 0; l < c->rules->profiles->len; l++) {
 		if (c->lang != ETQ_LANG_ANY && c->lang != (int)l)
 			continue;
