@@ -103,6 +103,9 @@ bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 	    stopword_of(rules, lang, etq_token_norm(t, tok)))
 		return FALSE;
 	const GArray *q = s->match.question_start;
+	/* "Kennt jemand …?" opens a question itself */
+	if (q && (guint)lang < q->len && g_array_index(q, int, lang) == (int)i)
+		return FALSE;
 	if (q && (guint)lang < q->len && g_array_index(q, int, lang) == (int)i + 1)
 		return TRUE;
 	/* "Nico mi presti …?", "Lisa du, kannst …?" */

@@ -691,6 +691,9 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "");
 	ev.text = "Well could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
+	/* a capitalised first word that opens a question is no name */
+	ev.text = "Could you introduce me to your boss?";
+	assert_feed(f, ev, "");
 	/* a capitalised name after the last comma, ending the message */
 	ev.text = "could you introduce me to your boss, Anna?";
 	assert_feed(f, ev, "public-ask");
