@@ -12,41 +12,79 @@
 #include "phrase.h"
 #include "text.h"
 
+/* A phrase's tree is many small arrays (a group's alternatives, each one's
+ * pieces): they live in a few blocks, taken in turn and freed at once. */
+typedef struct Block {
+	struct Block *next;
+	gsize size, used;
+} Block;
+
+#define BLOCK_MIN 512
+#define ALIGN(n) (((n) + 15) & ~(gsize)15)
+
+static gpointer
+block_alloc(Block **blocks, gsize size)
+{
+	Block *b = *blocks;
+	size = ALIGN(size);
+	if (!b || b->used + size > b->size) {
+		gsize cap = MAX(BLOCK_MIN, ALIGN(sizeof *b) + size);
+		b = g_malloc(cap);
+		b->next = *blocks;
+		b->size = cap;
+		b->used = ALIGN(sizeof *b);
+		*blocks = b;
+	}
+	gpointer p = (char *)b + b->used;
+	b->used += size;
+	return p;
+}
+
+/* Room for element n of an array that doubles at 0, 1, 2, 4 … elements
+ * (the smaller copy stays behind in its block). */
+static gpointer
+block_grow(Block **blocks, gpointer data, guint n, gsize size)
+{
+	if (n & (n - 1))
+		return data;
+	gpointer bigger = block_alloc(blocks, MAX(2 * n, 1) * size);
+	if (n)
+		memcpy(bigger, data, n * size);
+	return bigger;
+}
+
+/* The outermost sequence, with the blocks of its tree. */
+typedef struct {
+	Block *blocks;
+	EtqSeq seq;
+} Tree;
+
 typedef struct {
 	const char *phrase, *p;
 	const char *error;
 	EtqText *scan;        /* the whole phrase, read by the tokeniser once */
 	guint tok;            /* the next token to take */
 	int depth;
+	Block *blocks;        /* of the tree being built */
 } Parser;
-
-static void
-seq_clear(EtqSeq *seq)
-{
-	for (guint i = 0; i < seq->n; i++) {
-		EtqPiece *p = &seq->pieces[i];
-		for (guint a = 0; a < p->n_alts; a++)
-			seq_clear(&p->alts[a]);
-		g_free(p->alts);
-	}
-	g_free(seq->pieces);
-	g_free(seq->words);
-}
 
 void
 etq_phrase_free(EtqSeq *seq)
 {
 	if (!seq)
 		return;
-	seq_clear(seq);
-	g_free(seq);
+	Block *b = ((Tree *)((char *)seq - G_STRUCT_OFFSET(Tree, seq)))->blocks;
+	while (b) {
+		Block *next = b->next;
+		g_free(b);
+		b = next;
+	}
 }
 
 static EtqPiece *
-add_piece(EtqSeq *seq, EtqPieceKind kind)
+add_piece(Parser *ps, EtqSeq *seq, EtqPieceKind kind)
 {
-	if ((seq->n & (seq->n - 1)) == 0) /* 0, 1, 2, 4 …: double */
-		seq->pieces = g_renew(EtqPiece, seq->pieces, MAX(2 * seq->n, 1));
+	seq->pieces = block_grow(&ps->blocks, seq->pieces, seq->n, sizeof *seq->pieces);
 	EtqPiece *p = &seq->pieces[seq->n++];
 	memset(p, 0, sizeof *p);
 	p->kind = kind;
@@ -81,7 +119,7 @@ add_words(Parser *ps, EtqSeq *seq, const char *end, EtqPieceKind each, EtqPieceK
 		if (!tok->norm_len)
 			continue;
 		/* an offset for now: the words move to the sequence's own buffer at the end */
-		add_piece(seq, ++k == n ? last : each)->word = GUINT_TO_POINTER(tok->norm + 1);
+		add_piece(ps, seq, ++k == n ? last : each)->word = GUINT_TO_POINTER(tok->norm + 1);
 		letters += g_utf8_strlen(etq_token_norm(ps->scan, tok), tok->norm_len);
 	}
 	return letters;
@@ -91,7 +129,7 @@ add_words(Parser *ps, EtqSeq *seq, const char *end, EtqPieceKind each, EtqPieceK
 static gboolean
 parse_gap(Parser *ps, EtqSeq *seq, const char *s, gsize len)
 {
-	EtqPiece *gap = add_piece(seq, PIECE_GAP);
+	EtqPiece *gap = add_piece(ps, seq, PIECE_GAP);
 	gap->min = gap->max = 1;
 	take_tokens(ps, s + len); /* the digits */
 	if (len == 1)
@@ -154,14 +192,13 @@ parse_group(Parser *ps, EtqSeq *seq)
 		ps->error = "nests parentheses more than 8 deep";
 		return FALSE;
 	}
-	EtqPiece *group = add_piece(seq, PIECE_GROUP);
+	EtqPiece *group = add_piece(ps, seq, PIECE_GROUP);
 	EtqSeq *alts = NULL;
 	guint n_alts = 0;
 	gboolean ok = TRUE;
 	do {
 		ps->p++; /* ( or | */
-		if ((n_alts & (n_alts - 1)) == 0) /* 0, 1, 2, 4 …: double */
-			alts = g_renew(EtqSeq, alts, MAX(2 * n_alts, 1));
+		alts = block_grow(&ps->blocks, alts, n_alts, sizeof *alts);
 		memset(&alts[n_alts], 0, sizeof *alts);
 		ok = parse_seq(ps, &alts[n_alts++]);
 		if (ok && alts[n_alts - 1].n == 0)
@@ -388,10 +425,13 @@ EtqSeq *
 etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 {
 	Parser ps = { .phrase = phrase, .p = phrase, .scan = scan };
-	EtqSeq *seq = g_new0(EtqSeq, 1);
+	Tree *tree = block_alloc(&ps.blocks, sizeof *tree);
+	memset(tree, 0, sizeof *tree);
+	EtqSeq *seq = &tree->seq;
 	etq_text_scan(scan, phrase);
 	gboolean ok = parse_seq(&ps, seq);
-	seq->words = g_memdup2(scan->norm->str, scan->norm->len + 1);
+	seq->words = memcpy(block_alloc(&ps.blocks, scan->norm->len + 1), scan->norm->str, scan->norm->len + 1);
+	tree->blocks = ps.blocks;
 	place_words(seq, seq->words);
 	if (ok && count_variants(seq) > ETQ_VARIANTS_MAX)
 		ps.error = "can be read in more than 256 ways (alternatives × optional parts)";

@@ -23,7 +23,7 @@ typedef struct EtqPiece EtqPiece;
 typedef struct {
 	EtqPiece *pieces;
 	guint n;
-	char *words;          /* the phrase's normalised words (the outermost sequence owns them) */
+	char *words;          /* the phrase's normalised words (in the outermost sequence's) */
 } EtqSeq;
 
 struct EtqPiece {
