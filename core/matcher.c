@@ -314,24 +314,46 @@ typedef struct {
 	EtqText scan;                       /* for the parser */
 } Build;
 
-/* Most phrases are words only: their path is the tokeniser's words, with
- * no tree to build (the differential fuzzer holds this to the parser). */
-static gboolean
-plain_words(const char *text)
+/* Most phrases are words only, and many others words ending in a prefix
+ * ("mentor*", "co-op*"): their path is the tokeniser's words, with no tree
+ * to build (the differential fuzzer holds this to the parser). */
+typedef enum { WORDS, WORDS_PREFIX, GRAMMAR } Shape;
+
+static Shape
+shape(const char *text)
 {
-	return !strpbrk(text, "()|*~");
+	const char *sign = strpbrk(text, "()|*~");
+	if (!sign)
+		return WORDS;
+	/* the only sign is a * right after the last word */
+	if (*sign == '*' && !sign[1] && sign > text && sign[-1] != ' ' && sign[-1] != '\t')
+		return WORDS_PREFIX;
+	return GRAMMAR;
+}
+
+/* The last token with a word (a phrase has one). */
+static guint
+last_word(const EtqText *scan)
+{
+	guint i = scan->n_tokens - 1;
+	while (i > 0 && !etq_text_token(scan, i)->norm_len)
+		i--;
+	return i;
 }
 
 static void
-insert_words(Build *b, const char *text, guint phrase)
+insert_words(Build *b, const char *text, Shape sh, guint phrase)
 {
 	EtqMatcher *m = b->m;
 	etq_text_scan(&b->scan, text);
-	guint node = 0;
+	guint node = 0, prefix = sh == WORDS_PREFIX ? last_word(&b->scan) : G_MAXUINT;
 	for (guint i = 0; i < b->scan.n_tokens; i++) {
 		const EtqToken *tok = etq_text_token(&b->scan, i);
-		if (tok->norm_len)
-			node = child(m, node, intern(m, m->words, etq_token_norm(&b->scan, tok)));
+		if (!tok->norm_len)
+			continue;
+		if (i == prefix)
+			add_prefix_len(m, tok->norm_len);
+		node = child(m, node, intern(m, i == prefix ? m->prefixes : m->words, etq_token_norm(&b->scan, tok)));
 	}
 	add_end(m, node, phrase);
 }
@@ -340,11 +362,11 @@ static void
 add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 {
 	EtqMatcher *m = b->m;
-	gboolean plain = plain_words(text);
-	GHashTable *texts = b->texts[plain ? 0 : lang + 1]; /* only stems depend on the language */
+	Shape sh = shape(text);
+	GHashTable *texts = b->texts[sh != GRAMMAR ? 0 : lang + 1]; /* only stems depend on the language */
 	guint id = GPOINTER_TO_UINT(g_hash_table_lookup(texts, text));
-	if (!id && plain) {
-		insert_words(b, text, m->phrase_members->len);
+	if (!id && sh != GRAMMAR) {
+		insert_words(b, text, sh, m->phrase_members->len);
 	} else if (!id) {
 		const char *error;
 		EtqSeq *seq = b->parsed ? g_hash_table_lookup(b->parsed, text) : NULL;

@@ -329,8 +329,10 @@ etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 void
 etq_rules_prepare(EtqRules *rules)
 {
-	if (rules->matcher)
+	if (rules->matcher) { /* nothing loaded since: no tree is wanted */
+		g_clear_pointer(&rules->parsed, g_hash_table_destroy);
 		return;
+	}
 	if (rules->all_rules) {
 		g_ptr_array_unref(rules->all_rules);
 		g_ptr_array_unref(rules->scan_rules);
