@@ -111,6 +111,7 @@ typedef struct {
 
 struct EtqMatcher {
 	GHashTable *words, *prefixes;         /* text -> symbol + 1 */
+	GStringChunk *texts;                  /* of words, prefixes and stems */
 	guint n_langs;                        /* language profiles; per language: */
 	GHashTable **stems;                   /* stem -> symbol + 1, NULL: no stems */
 	struct sb_stemmer **stemmers;
@@ -155,7 +156,7 @@ intern(EtqMatcher *m, GHashTable *table, const char *text)
 	if (v)
 		return GPOINTER_TO_UINT(v) - 1;
 	guint sym = m->n_syms++;
-	g_hash_table_insert(table, g_strdup(text), GUINT_TO_POINTER(sym + 1));
+	g_hash_table_insert(table, g_string_chunk_insert(m->texts, text), GUINT_TO_POINTER(sym + 1));
 	return sym;
 }
 
@@ -218,7 +219,7 @@ stem_symbol(EtqMatcher *m, int l, const char *word)
 {
 	const char *s = stem(m, l, word, strlen(word));
 	if (!m->stems[l]) {
-		m->stems[l] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		m->stems[l] = g_hash_table_new(g_str_hash, g_str_equal);
 		m->stem_heads[l] = g_malloc0(65536 / 8);
 	}
 	/* A word is stemmed only if it starts with a stem's first two bytes. */
@@ -436,16 +437,17 @@ EtqMatcher *
 etq_matcher_build(EtqRules *rules)
 {
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
-	m->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	m->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->words = g_hash_table_new(g_str_hash, g_str_equal);
+	m->prefixes = g_hash_table_new(g_str_hash, g_str_equal);
+	m->texts = g_string_chunk_new(16 * 1024);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
-	m->nodes = g_array_new(FALSE, FALSE, sizeof(Node));
-	m->ends = g_array_new(FALSE, FALSE, sizeof(End));
+	guint n_phrases = count_phrases(rules); /* about one of each per phrase: */
+	m->nodes = g_array_sized_new(FALSE, FALSE, sizeof(Node), n_phrases);
+	m->ends = g_array_sized_new(FALSE, FALSE, sizeof(End), n_phrases);
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
-	m->members = g_array_new(FALSE, FALSE, sizeof(Member));
-	m->phrase_members = g_array_new(FALSE, FALSE, sizeof(guint));
-	guint n_phrases = count_phrases(rules);
-	table_init(&m->edges, n_phrases); /* about one edge per phrase */
+	m->members = g_array_sized_new(FALSE, FALSE, sizeof(Member), n_phrases);
+	m->phrase_members = g_array_sized_new(FALSE, FALSE, sizeof(guint), n_phrases);
+	table_init(&m->edges, n_phrases);
 	table_init(&m->owned, n_phrases);
 	table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
@@ -490,6 +492,7 @@ etq_matcher_free(EtqMatcher *m)
 		return;
 	g_hash_table_destroy(m->words);
 	g_hash_table_destroy(m->prefixes);
+	g_string_chunk_free(m->texts);
 	for (guint l = 0; l < m->n_langs; l++) {
 		if (m->stems[l])
 			g_hash_table_destroy(m->stems[l]);
