@@ -332,14 +332,14 @@ shape(const char *text)
 	return GRAMMAR;
 }
 
-/* The last token with a word (a phrase has one). */
+/* The last token with a word, or G_MAXUINT if none. */
 static guint
 last_word(const EtqText *scan)
 {
-	guint i = scan->n_tokens - 1;
-	while (i > 0 && !etq_text_token(scan, i)->norm_len)
+	guint i = scan->n_tokens;
+	while (i > 0 && !etq_text_token(scan, i - 1)->norm_len)
 		i--;
-	return i;
+	return i ? i - 1 : G_MAXUINT;
 }
 
 static void
@@ -441,7 +441,7 @@ etq_matcher_build(EtqRules *rules)
 	m->prefixes = g_hash_table_new(g_str_hash, g_str_equal);
 	m->texts = g_string_chunk_new(16 * 1024);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
-	guint n_phrases = count_phrases(rules); /* about one of each per phrase: */
+	guint n_phrases = count_phrases(rules); /* about one node, end, member and edge each */
 	m->nodes = g_array_sized_new(FALSE, FALSE, sizeof(Node), n_phrases);
 	m->ends = g_array_sized_new(FALSE, FALSE, sizeof(End), n_phrases);
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
