@@ -118,8 +118,13 @@ struct EtqMatcher {
 	guint8 **stem_heads;                  /* bit: a stem starts with these two bytes */
 	GArray *prefix_lens;                  /* guint, ascending */
 	guint n_syms;
-	GArray *nodes, *ends, *gaps, *members; /* Node, End, Gap, Member */
-	GArray *phrase_members;               /* guint per phrase: its first Member + 1 */
+	Node *nodes;                          /* plain arrays: the build appends to them for every way */
+	End *ends;                            /* of every phrase, a run reads them at every token */
+	Member *members;
+	guint n_nodes, nodes_cap, n_ends, ends_cap, n_members, members_cap;
+	GArray *gaps;                         /* Gap */
+	guint *phrase_members;                /* per phrase: its first Member + 1 */
+	guint n_phrases, phrases_cap;
 	Table edges;                          /* node << 32 | symbol -> child */
 	Table owned;                          /* phrase << 32 | member -> 0 */
 	guint n_rules;
@@ -164,8 +169,9 @@ static guint
 new_node(EtqMatcher *m)
 {
 	Node n = { 0, 0 };
-	g_array_append_val(m->nodes, n);
-	return m->nodes->len - 1;
+	m->nodes = reserve(m->nodes, m->n_nodes, &m->nodes_cap, sizeof *m->nodes);
+	m->nodes[m->n_nodes] = n;
+	return m->n_nodes++;
 }
 
 static guint
@@ -183,13 +189,13 @@ child(EtqMatcher *m, guint node, guint sym)
 static guint
 gap_child(EtqMatcher *m, guint node, guint min, guint max)
 {
-	for (guint g = g_array_index(m->nodes, Node, node).gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
+	for (guint g = m->nodes[node].gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
 		const Gap *gap = &g_array_index(m->gaps, Gap, g - 1);
 		if (gap->min == min && gap->max == max)
 			return gap->child;
 	}
 	guint c = new_node(m);
-	Node *n = &g_array_index(m->nodes, Node, node);
+	Node *n = &m->nodes[node];
 	Gap gap = { min, max, c, n->gaps };
 	g_array_append_val(m->gaps, gap);
 	n->gaps = m->gaps->len;
@@ -233,9 +239,9 @@ stem_symbol(EtqMatcher *m, int l, const char *word)
 static void
 add_end(EtqMatcher *m, guint node, guint phrase)
 {
-	End e = { phrase, g_array_index(m->nodes, Node, node).ends };
-	g_array_append_val(m->ends, e);
-	g_array_index(m->nodes, Node, node).ends = m->ends->len;
+	m->ends = reserve(m->ends, m->n_ends, &m->ends_cap, sizeof *m->ends);
+	m->ends[m->n_ends++] = (End){ phrase, m->nodes[node].ends };
+	m->nodes[node].ends = m->n_ends;
 }
 
 typedef struct {
@@ -367,23 +373,23 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 	GHashTable *texts = b->texts[sh != GRAMMAR ? 0 : lang + 1]; /* only stems depend on the language */
 	guint id = GPOINTER_TO_UINT(g_hash_table_lookup(texts, text));
 	if (!id && sh != GRAMMAR) {
-		insert_words(b, text, sh, m->phrase_members->len);
+		insert_words(b, text, sh, m->n_phrases);
 	} else if (!id) {
 		const char *error;
 		EtqSeq *seq = b->parsed ? g_hash_table_lookup(b->parsed, text) : NULL;
 		EtqSeq *own = seq ? NULL : (seq = etq_phrase_parse_with(&b->scan, text, &error));
 		if (!seq) /* refused when the rules were read */
 			return;
-		Insert in = { m, m->phrase_members->len, lang };
+		Insert in = { m, m->n_phrases, lang };
 		Rest all = { seq, 0, NULL };
 		intern_pieces(m, seq);
 		file_rest(&in, &all, 0);
 		etq_phrase_free(own);
 	}
 	if (!id) {
-		guint none = 0;
-		g_array_append_val(m->phrase_members, none);
-		id = m->phrase_members->len;
+		m->phrase_members = reserve(m->phrase_members, m->n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
+		m->phrase_members[m->n_phrases] = 0;
+		id = ++m->n_phrases;
 		g_hash_table_insert(texts, (gpointer)text, GUINT_TO_POINTER(id));
 	}
 	guint phrase = id - 1, member = owner << 2 | slot;
@@ -391,10 +397,11 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 	if (table_get(&m->owned, key))
 		return;
 	table_put(&m->owned, key, 0);
-	guint *head = &g_array_index(m->phrase_members, guint, phrase);
+	guint *head = &m->phrase_members[phrase];
 	Member mb = { member, *head };
-	g_array_append_val(m->members, mb);
-	*head = m->members->len;
+	m->members = reserve(m->members, m->n_members, &m->members_cap, sizeof *m->members);
+	m->members[m->n_members++] = mb;
+	*head = m->n_members;
 }
 
 static GPtrArray *
@@ -442,11 +449,11 @@ etq_matcher_build(EtqRules *rules)
 	m->texts = g_string_chunk_new(16 * 1024);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
 	guint n_phrases = count_phrases(rules); /* about one node, end, member and edge each */
-	m->nodes = g_array_sized_new(FALSE, FALSE, sizeof(Node), n_phrases);
-	m->ends = g_array_sized_new(FALSE, FALSE, sizeof(End), n_phrases);
+	m->nodes = reserve(NULL, n_phrases, &m->nodes_cap, sizeof *m->nodes);
+	m->ends = reserve(NULL, n_phrases, &m->ends_cap, sizeof *m->ends);
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
-	m->members = g_array_sized_new(FALSE, FALSE, sizeof(Member), n_phrases);
-	m->phrase_members = g_array_sized_new(FALSE, FALSE, sizeof(guint), n_phrases);
+	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
+	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
 	table_init(&m->edges, n_phrases);
 	table_init(&m->owned, n_phrases);
 	table_init(&m->seen, 0);
@@ -504,11 +511,11 @@ etq_matcher_free(EtqMatcher *m)
 	g_free(m->stemmers);
 	g_free(m->stem_heads);
 	g_array_free(m->prefix_lens, TRUE);
-	g_array_free(m->nodes, TRUE);
-	g_array_free(m->ends, TRUE);
+	g_free(m->nodes);
+	g_free(m->ends);
 	g_array_free(m->gaps, TRUE);
-	g_array_free(m->members, TRUE);
-	g_array_free(m->phrase_members, TRUE);
+	g_free(m->members);
+	g_free(m->phrase_members);
 	table_clear(&m->edges);
 	table_clear(&m->owned);
 	table_clear(&m->seen);
@@ -646,10 +653,10 @@ static void
 walk(Run *r, guint node, guint pos)
 {
 	EtqMatcher *m = r->m;
-	const Node *nd = &g_array_index(m->nodes, Node, node);
-	for (guint e = nd->ends; e; e = g_array_index(m->ends, End, e - 1).next) {
+	const Node *nd = &m->nodes[node];
+	for (guint e = nd->ends; e; e = m->ends[e - 1].next) {
 		m->found = reserve(m->found, m->n_found, &m->found_cap, sizeof *m->found);
-		m->found[m->n_found++] = (EtqOccurrence){ g_array_index(m->ends, End, e - 1).phrase, r->start, pos };
+		m->found[m->n_found++] = (EtqOccurrence){ m->ends[e - 1].phrase, r->start, pos };
 	}
 	for (guint g = nd->gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
 		const Gap gap = g_array_index(m->gaps, Gap, g - 1);
@@ -727,9 +734,9 @@ record_found(EtqMatcher *m, EtqMatch *mt)
 			continue; /* a shorter way to read the same phrase here */
 		m->occ = reserve(m->occ, m->n_occ, &m->occ_cap, sizeof *m->occ);
 		m->occ[m->n_occ++] = *o;
-		for (guint b = g_array_index(m->phrase_members, guint, o->phrase); b;
-		     b = g_array_index(m->members, Member, b - 1).next)
-			record_member(m, mt, g_array_index(m->members, Member, b - 1).member, o);
+		for (guint b = m->phrase_members[o->phrase]; b;
+		     b = m->members[b - 1].next)
+			record_member(m, mt, m->members[b - 1].member, o);
 	}
 }
 
