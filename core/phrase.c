@@ -192,6 +192,11 @@ parse_group(Parser *ps, EtqSeq *seq)
 		ps->error = "nests parentheses more than 8 deep";
 		return FALSE;
 	}
+	/* the tokeniser keeps i'll one word: i('ll| will) would read "i ll" */
+	if (ps->p > ps->phrase && !is_delimiter(ps->p[-1])) {
+		ps->error = "has letters right before '(': a group is words of its own — write (i'll|i will), not i('ll| will)";
+		return FALSE;
+	}
 	EtqPiece *group = add_piece(ps, seq, PIECE_GROUP);
 	EtqSeq *alts = NULL;
 	guint n_alts = 0;

@@ -322,6 +322,7 @@ test_phrase_errors(void)
 		{ "*", "(hi)? * you", "p.json:3: phrase \"(hi)? * you\" starts with *" },
 		{ "*", "(please)?", "p.json:3: phrase \"(please)?\" is empty" },
 		{ "*", "(job|role)s at", "p.json:3: phrase \"(job|role)s at\" has letters right after ')'" },
+		{ "*", "i('ll| will) send", "p.json:3: phrase \"i('ll| will) send\" has letters right before '('" },
 		{ "*", "a *0-6 b *0-6 c", "p.json:3: phrase \"a *0-6 b *0-6 c\" skips more than 10 words" },
 		{ "*", "~recommend*", "p.json:3: phrase \"~recommend*\" mixes a stem ~ and a prefix *" },
 		{ "it", "~consigliare", "p.json:3: phrase \"~consigliare\" has a stem ~word, but its language has no stemmer" },
