@@ -331,6 +331,26 @@ add_points(const GArray *list, guint *score)
 	}
 }
 
+/* The signs of the next typical letter from *p on (NULL when none is left),
+ * *p moved past it. */
+static const GArray *
+next_letter(const EtqLangModel *m, const char **p, const char *end)
+{
+	while (*p < end) {
+		const char *at = *p;
+		gunichar c = (guchar)*at < 0x80 ? (gunichar)-1 : g_utf8_get_char_validated(at, end - at);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			(*p)++;
+			continue;
+		}
+		*p = g_utf8_next_char(at);
+		const GArray *list = g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c)));
+		if (list)
+			return list;
+	}
+	return NULL;
+}
+
 /* Marks in `theirs` the languages the word is spelt as: those with a
  * letter typical of that language alone (å, ß, ò; not é, which French and
  * Italian share and Norwegian writes in "én"); FALSE when it has none.
@@ -340,24 +360,13 @@ static gboolean
 spelt_with_letters(const EtqLangModel *m, const char *p, const char *end, gboolean *theirs)
 {
 	gboolean any = FALSE;
-	while (p < end) {
-		if ((guchar)*p < 0x80) {
-			p++;
+	for (const GArray *list; (list = next_letter(m, &p, end));) {
+		if (list->len != 1)
 			continue;
-		}
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			p++;
-			continue;
-		}
-		const GArray *list = g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c)));
-		if (list && list->len == 1) {
-			if (!any)
-				memset(theirs, 0, m->n_langs * sizeof *theirs);
-			theirs[g_array_index(list, Sign, 0).lang] = TRUE;
-			any = TRUE;
-		}
-		p = g_utf8_next_char(p);
+		if (!any)
+			memset(theirs, 0, m->n_langs * sizeof *theirs);
+		theirs[g_array_index(list, Sign, 0).lang] = TRUE;
+		any = TRUE;
 	}
 	return any;
 }
@@ -448,19 +457,8 @@ static void
 letter_points(const EtqLangModel *m, const EtqText *t, guint *score)
 {
 	const char *p = t->text, *end = t->text + MIN(t->len, 4096);
-	while (p < end) {
-		if ((guchar)*p < 0x80) {
-			p++;
-			continue;
-		}
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			p++;
-			continue;
-		}
-		add_points(g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c))), score);
-		p = g_utf8_next_char(p);
-	}
+	for (const GArray *list; (list = next_letter(m, &p, end));)
+		add_points(list, score);
 }
 
 /* Marks which of the first n tokens lie in code or a template slot. */
