@@ -90,29 +90,6 @@ stopword_of(const EtqRules *rules, int lang, const char *norm)
 	return FALSE;
 }
 
-/* Does the message open with a capitalised name and go on straight to the
- * point, "Chiara come va?", "Nico mi anticiperesti …?": a name no word of
- * the language, before a question or request word of the language? */
-static gboolean
-bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
-{
-	const EtqText *t = &s->text;
-	const EtqToken *tok = etq_text_token(t, i);
-	gunichar first = g_utf8_get_char_validated(t->text + tok->start, tok->end - tok->start);
-	if (!g_unichar_isalnum(tok->next) || lang < 0 || first == (gunichar)-1 || first == (gunichar)-2 || !g_unichar_isupper(first) ||
-	    stopword_of(rules, lang, etq_token_norm(t, tok)))
-		return FALSE;
-	const GArray *q = s->match.question_start;
-	/* "Kennt jemand …?" opens a question itself */
-	if (q && (guint)lang < q->len && g_array_index(q, int, lang) == (int)i)
-		return FALSE;
-	if (q && (guint)lang < q->len && g_array_index(q, int, lang) == (int)i + 1)
-		return TRUE;
-	/* "Nico mi presti …?", "Lisa du, kannst …?" */
-	return s->text.question_mark && i + 1 < t->n_tokens &&
-	       stopword_of(rules, lang, etq_token_norm(t, etq_text_token(t, i + 1)));
-}
-
 /* A word written with a capital that is no word of the language nor a
  * greeting: it may be a name. */
 static gboolean
@@ -124,6 +101,27 @@ capitalised_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 	gunichar first = g_utf8_get_char_validated(t->text + tok->start, tok->end - tok->start);
 	return lang >= 0 && !tok->link && first != (gunichar)-1 && first != (gunichar)-2 && g_unichar_isupper(first) &&
 	       !s->match.greeting_tok[i] && !stopword_of(rules, lang, norm);
+}
+
+/* Does the message open with a capitalised name and go on straight to the
+ * point, "Chiara come va?", "Nico mi anticiperesti …?": a name no word of
+ * the language, before a question or request word of the language? */
+static gboolean
+bare_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
+{
+	const EtqText *t = &s->text;
+	if (!g_unichar_isalnum(etq_text_token(t, i)->next) || !capitalised_name(rules, s, lang, i))
+		return FALSE;
+	const GArray *q = s->match.question_start;
+	int question = q && (guint)lang < q->len ? g_array_index(q, int, lang) : -1;
+	/* "Kennt jemand …?" opens a question itself */
+	if (question == (int)i)
+		return FALSE;
+	if (question == (int)i + 1)
+		return TRUE;
+	/* "Nico mi presti …?", "Lisa du, kannst …?" */
+	return s->text.question_mark && i + 1 < t->n_tokens &&
+	       stopword_of(rules, lang, etq_token_norm(t, etq_text_token(t, i + 1)));
 }
 
 /* A capitalised name after a last comma, ending the message: "kannst du mir
