@@ -53,6 +53,12 @@ void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const cha
 	g_free(desk_run(d, argv));
 }
 
+void desk_escape(Desk *d, const char *window)
+{
+	desk_xdo(d, "windowfocus", "--sync", window, NULL);
+	desk_xdo(d, "key", "Escape", NULL, NULL);
+}
+
 typedef struct {
 	Desk *d;
 	const char *pattern;

@@ -46,6 +46,8 @@ char *desk_press_for_window(Desk *d, const char *keys, guint ms);
 /* Pidgin again, with var=value in its environment. */
 gboolean desk_restart_pidgin(Desk *d, const char *var, const char *value);
 void desk_xdo(Desk *d, const char *a1, const char *a2, const char *a3, const char *a4);
+/* Escape in a window, once it has the focus: GTK closes a dialog so. */
+void desk_escape(Desk *d, const char *window);
 /* The id of the window whose title matches pattern, or NULL after ms. */
 char *desk_wait_window(Desk *d, const char *pattern, guint ms);
 gboolean desk_wait_window_gone(Desk *d, const char *pattern, guint ms);

@@ -92,10 +92,8 @@ static gboolean switch_off(Desk *d, const char *shots)
 	check(off != NULL, "real Pidgin, companion: its preferences switch the live line off");
 	if (prefs != NULL)
 		desk_xdo(d, "key", "Escape", NULL, NULL);
-	if (plugins != NULL) {
-		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
-		desk_xdo(d, "key", "Escape", NULL, NULL);
-	}
+	if (plugins != NULL)
+		desk_escape(d, plugins);
 	g_free(blist);
 	g_free(plugins);
 	g_free(prefs);
@@ -119,10 +117,8 @@ static void live_off(Desk *d, const char *conv, const char *shots)
 	check(dialog != NULL && live_count(d, TEMPLATE) == 0,
 	      "real Pidgin, companion: with the line off, a template typed is not checked "
 	      "while typing, and Enter still asks");
-	if (dialog != NULL) {
-		desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-		desk_xdo(d, "key", "Escape", NULL, NULL);
-	}
+	if (dialog != NULL)
+		desk_escape(d, dialog);
 	g_free(dialog);
 }
 
@@ -154,8 +150,7 @@ static void drive(Desk *d, Peer *maria, const char *shots)
 	if (!check(dialog != NULL, "real Pidgin, companion: Enter still asks"))
 		goto out;
 	n = live_count(d, COLD_ASK);
-	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-	desk_xdo(d, "key", "Escape", NULL, NULL); /* closing the question is Edit */
+	desk_escape(d, dialog); /* closing the question is Edit */
 	box = desk_wait_log(d, "input box of maria: ", 0, 20000);
 	check(g_strcmp0(box, "input box of maria: " COLD_ASK) == 0,
 	      "real Pidgin, companion: Edit puts the text back into the input box (\"%s\")",

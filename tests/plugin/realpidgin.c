@@ -95,8 +95,7 @@ static void esc_is_edit(Desk *d, const char *conv, Peer *maria, const char *scre
 	desk_xdo(d, "windowmove", dialog, "110", "165");
 	run_for(300);
 	desk_screenshot(d, screenshots, "warn-before-send.png", "720x480+0+0");
-	desk_xdo(d, "windowfocus", "--sync", dialog, NULL);
-	desk_xdo(d, "key", "Escape", NULL, NULL);
+	desk_escape(d, dialog);
 	check(desk_wait_window_gone(d, "^Etiquette: maria$", 20000) &&
 	      wait_log(d, "etiquette: gave back the held text of maria", 20000),
 	      "real Pidgin: Esc closes the question and gives the text back at once");
@@ -145,8 +144,7 @@ static void close_held(Desk *d, char **conv, Peer *maria, const char *screenshot
 		desk_xdo(d, "windowraise", notice, NULL, NULL);
 		run_for(300);
 		desk_screenshot(d, screenshots, "closed-with-held-text.png", "600x420+0+0");
-		desk_xdo(d, "windowfocus", "--sync", notice, NULL);
-		desk_xdo(d, "key", "Escape", NULL, NULL);
+		desk_escape(d, notice);
 	}
 	g_free(*conv);
 	peer_privmsg(maria, "alex", "are you still there?");
@@ -212,8 +210,7 @@ static void prefs_dialog(Desk *d, const char *screenshots, const char *lang)
 		note("preferences window (%s): %s", lang,
 		     geometry ? g_strdelimit(geometry, "\n", ' ') : "?");
 		desk_screenshot_window(d, screenshots, name, prefs, NULL);
-		desk_xdo(d, "windowfocus", "--sync", prefs, NULL);
-		desk_xdo(d, "key", "Escape", NULL, NULL);
+		desk_escape(d, prefs);
 		g_free(geometry);
 		g_free(name);
 	}
