@@ -153,6 +153,8 @@ guint peer_count(Peer *peer, guint first, const char *from, const char *target);
 PeerMsg *peer_msg(Peer *peer, guint i);
 /* Whether a line received from index `first` on contains text. */
 gboolean peer_saw(Peer *peer, guint first, const char *text);
+/* Waits up to ms for a line that contains text. */
+gboolean peer_wait_saw(Peer *peer, const char *text, guint ms);
 
 /* ---- the tests ---- */
 void scenarios_run(const char *plugin_path);

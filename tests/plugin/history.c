@@ -16,17 +16,6 @@
 
 #include "harness.h"
 
-typedef struct {
-	Peer *peer;
-	const char *text;
-} TextWait;
-
-static gboolean peer_got(gpointer data)
-{
-	TextWait *tw = data;
-
-	return peer_saw(tw->peer, 0, tw->text);
-}
 
 static gboolean conv_open(gpointer data)
 {
@@ -50,7 +39,6 @@ static void before(const char *user_dir, int port)
 	PurpleAccount *account = start(user_dir, port);
 	Peer *kim = peer_connect("kim", port);
 	PurpleConversation *conv;
-	TextWait tw = { kim, "good to see you" };
 
 	if (check(account != NULL && kim->welcome, "first run: alex and kim are online")) {
 		peer_privmsg(kim, "alex", "hello alex, how are you?");
@@ -58,7 +46,7 @@ static void before(const char *user_dir, int port)
 		conv = purple_find_conversation_with_account(PURPLE_CONV_TYPE_IM, "kim", account);
 		if (conv != NULL)
 			purple_conv_im_send(PURPLE_CONV_IM(conv), "fine, good to see you");
-		check(conv != NULL && wait_until(peer_got, &tw, 5000),
+		check(conv != NULL && peer_wait_saw(kim, "good to see you", 5000),
 		      "first run: kim and alex talk, with logging on");
 		check(purple_log_get_total_size(PURPLE_LOG_IM, "kim", account) > 0,
 		      "first run: libpurple logged it");
@@ -81,7 +69,6 @@ static void after(const char *plugin_path, const char *user_dir, int port)
 	PurpleAccount *account = start(user_dir, port);
 	PurplePlugin *plugin = ui_probe_plugin(plugin_path);
 	Peer *kim = peer_connect("kim", port), *jo = peer_connect("jo", port);
-	TextWait tw = { kim, "could you review my cv?" };
 	AskWait aw = { "jo" };
 	PurpleConversation *conv;
 	guint requests;
@@ -92,7 +79,7 @@ static void after(const char *plugin_path, const char *user_dir, int port)
 	requests = ui_requests->len;
 	conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, "kim");
 	purple_conv_im_send(PURPLE_CONV_IM(conv), "could you review my cv?");
-	check(wait_until(peer_got, &tw, 5000) && ui_requests->len == requests,
+	check(peer_wait_saw(kim, "could you review my cv?", 5000) && ui_requests->len == requests,
 	      "after a restart: kim, from an earlier logged conversation, is no stranger: "
 	      "a cold ask goes straight out");
 	conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, account, "jo");

@@ -195,6 +195,25 @@ gboolean peer_saw(Peer *peer, guint first, const char *text)
 	return FALSE;
 }
 
+typedef struct {
+	Peer *peer;
+	const char *text;
+} TextWait;
+
+static gboolean saw_text(gpointer data)
+{
+	TextWait *w = data;
+
+	return peer_saw(w->peer, 0, w->text);
+}
+
+gboolean peer_wait_saw(Peer *peer, const char *text, guint ms)
+{
+	TextWait w = { peer, text };
+
+	return wait_until(saw_text, &w, ms);
+}
+
 static gboolean read_stopped(gpointer data)
 {
 	Peer *peer = data;

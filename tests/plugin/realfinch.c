@@ -202,29 +202,16 @@ static void stop_finch(Term *t)
 	g_remove(t->socket);
 }
 
-typedef struct {
-	Peer *peer;
-	const char *text;
-} PeerWait;
-
-static gboolean peer_got(gpointer data)
-{
-	PeerWait *w = data;
-
-	return peer_saw(w->peer, 0, w->text);
-}
-
 /* Lines from alex since first, before a marker typed now (G_MAXUINT: the
  * marker never came). */
 static guint sent_before_marker(Term *t, Peer *maria, guint first)
 {
 	static guint serial;
 	char *text = g_strdup_printf("marker-%u-end", ++serial);
-	PeerWait w = { maria, text };
 	guint n;
 
 	type(t, text);
-	n = wait_until(peer_got, &w, 10000) ? peer_count(maria, first, "alex", NULL) - 1 : G_MAXUINT;
+	n = peer_wait_saw(maria, text, 10000) ? peer_count(maria, first, "alex", NULL) - 1 : G_MAXUINT;
 	g_free(text);
 	return n;
 }

@@ -18,19 +18,6 @@
 #include "desk.h"
 #include "harness.h"
 
-typedef struct {
-	Peer *peer;
-	guint first;
-	const char *text;
-} PeerTextWait;
-
-static gboolean peer_has_text(gpointer data)
-{
-	PeerTextWait *w = data;
-
-	return peer_saw(w->peer, 0, w->text);
-}
-
 /* Types text into the conversation window and presses Enter. */
 static void say(Desk *d, const char *conv, const char *text)
 {
@@ -46,15 +33,13 @@ static guint sent_before_marker(Desk *d, const char *conv, Peer *maria, guint fi
 {
 	static guint serial;
 	char *text = g_strdup_printf("marker-%u-end", ++serial);
-	PeerTextWait w = { maria, first, text };
 	guint n;
 
 	/* the held text may be back in the input box: the marker replaces it */
 	desk_xdo(d, "windowfocus", "--sync", conv, NULL);
 	desk_xdo(d, "key", "ctrl+a", "Delete", NULL);
 	say(d, conv, text);
-	n = wait_until(peer_has_text, &w, 10000) ? peer_count(maria, first, "alex", NULL) - 1
-	                                         : G_MAXUINT;
+	n = peer_wait_saw(maria, text, 10000) ? peer_count(maria, first, "alex", NULL) - 1 : G_MAXUINT;
 	g_free(text);
 	return n;
 }
