@@ -30,6 +30,7 @@
  * tests/langid/run.sh holds it to labelled samples. */
 #include <string.h>
 #include "internal.h"
+#include "table.h"
 
 #define W_STOPWORD 2
 #define W_OWN_STOPWORD 3 /* a stopword no other language has a sign of */
@@ -45,62 +46,68 @@
 /* One sign of one language; text points into its profile. */
 typedef struct {
 	const char *text;
+	guint next;             /* the next sign of its list + 1, 0: the last */
 	guint16 lang;
 	guint8 len, points;
 	gboolean stopword;
 } Sign;
 
+/* A list of signs is a chain through EtqLangModel.signs, named by its
+ * first sign + 1 (0: no sign): one array for all, not one per word. */
 struct EtqLangModel {
 	guint n_langs;
 	GStringChunk *rule_words;       /* the texts of the words from rules and lists */
-	GHashTable *words;              /* normalised word -> GArray of Sign */
-	GHashTable *letters;            /* lowercase gunichar -> GArray of Sign */
-	GArray *endings[256];           /* Sign, by the ending's last byte */
-	GArray *beginnings[256];        /* Sign, by the beginning's first byte */
-	GArray *inside[26 * 26];        /* Sign, by the group's first two letters a-z */
+	GArray *signs;                  /* Sign */
+	EtqTexts words;                 /* normalised word -> its first sign */
+	EtqTable letters;               /* lowercase gunichar -> its first sign */
+	guint endings[256];             /* by the ending's last byte */
+	guint beginnings[256];          /* by the beginning's first byte */
+	guint inside[26 * 26];          /* by the group's first two letters a-z */
 };
 
 #define PAIR(a, b) (((a) - 'a') * 26 + ((b) - 'a'))
 
-/* Most words are a sign of one language: room for one, not GArray's 16. */
-static GArray *
-signs_new(void)
+/* The sign of a list's head or a sign's next, or NULL at the end. */
+static inline const Sign *
+sign_at(const EtqLangModel *m, guint head)
 {
-	return g_array_sized_new(FALSE, FALSE, sizeof(Sign), 1);
+	return head ? &g_array_index(m->signs, Sign, head - 1) : NULL;
 }
 
-/* Adds a sign to a list; one per language: the highest points count. */
+/* Adds a sign to the list at *head; one per language: the highest points count. */
 static void
-add_sign(GArray *list, Sign sign)
+add_sign(EtqLangModel *m, guint *head, Sign sign)
 {
-	for (guint i = 0; i < list->len; i++) {
-		Sign *s = &g_array_index(list, Sign, i);
+	for (guint k = *head; k;) {
+		Sign *s = &g_array_index(m->signs, Sign, k - 1);
 		if (s->lang == sign.lang && s->len == sign.len && (!s->len || memcmp(s->text, sign.text, s->len) == 0)) {
 			s->points = MAX(s->points, sign.points);
 			s->stopword |= sign.stopword;
 			return;
 		}
+		k = s->next;
 	}
-	g_array_append_val(list, sign);
+	sign.next = *head;
+	g_array_append_val(m->signs, sign);
+	*head = m->signs->len;
+}
+
+/* word: kept by the table. */
+static void
+add_word_sign(EtqLangModel *m, const char *word, Sign sign)
+{
+	gsize n = strlen(word);
+	guint head = etq_texts_get(&m->words, word, n);
+	add_sign(m, &head, sign);
+	etq_texts_put(&m->words, word, n, head - 1);
 }
 
 static void
-add_to_table(GHashTable *table, gpointer key, Sign sign)
+add_letter_sign(EtqLangModel *m, gunichar c, Sign sign)
 {
-	GArray *list = g_hash_table_lookup(table, key);
-	if (!list) {
-		list = signs_new();
-		g_hash_table_insert(table, key, list);
-	}
-	add_sign(list, sign);
-}
-
-static void
-add_to_index(GArray **index, guint slot, Sign sign)
-{
-	if (!index[slot])
-		index[slot] = signs_new();
-	add_sign(index[slot], sign);
+	guint head = etq_table_get(&m->letters, c);
+	add_sign(m, &head, sign);
+	etq_table_put(&m->letters, c, head - 1);
 }
 
 static void
@@ -108,63 +115,57 @@ add_profile(EtqLangModel *m, guint16 lang, const EtqProfile *p)
 {
 	for (guint i = 0; i < p->stopwords->len; i++) {
 		const char *w = g_ptr_array_index(p->stopwords, i);
-		add_to_table(m->words, (gpointer)w, (Sign){ w, lang, 0, W_STOPWORD, TRUE });
+		add_word_sign(m, w, (Sign){ w, 0, lang, 0, W_STOPWORD, TRUE });
 	}
 	for (guint i = 0; i < p->words->len; i++) {
 		const EtqLangSign *w = &g_array_index(p->words, EtqLangSign, i);
-		add_to_table(m->words, w->text, (Sign){ w->text, lang, 0, w->points, FALSE });
+		add_word_sign(m, w->text, (Sign){ w->text, 0, lang, 0, w->points, FALSE });
 	}
 	for (guint i = 0; i < p->letters->len; i++) {
 		gunichar c = g_array_index(p->letters, gunichar, i);
-		add_to_table(m->letters, GUINT_TO_POINTER(c), (Sign){ NULL, lang, 0, W_LETTER, FALSE });
+		add_letter_sign(m, c, (Sign){ NULL, 0, lang, 0, W_LETTER, FALSE });
 	}
 	for (guint i = 0; i < p->endings->len; i++) {
 		const EtqLangSign *e = &g_array_index(p->endings, EtqLangSign, i);
 		gsize n = strlen(e->text);
-		add_to_index(m->endings, (guchar)e->text[n - 1], (Sign){ e->text, lang, MIN(n, 255), e->points, FALSE });
+		add_sign(m, &m->endings[(guchar)e->text[n - 1]], (Sign){ e->text, 0, lang, MIN(n, 255), e->points, FALSE });
 	}
 	for (guint i = 0; i < p->beginnings->len; i++) {
 		const EtqLangSign *b = &g_array_index(p->beginnings, EtqLangSign, i);
 		gsize n = strlen(b->text);
-		add_to_index(m->beginnings, (guchar)b->text[0], (Sign){ b->text, lang, MIN(n, 255), b->points, FALSE });
+		add_sign(m, &m->beginnings[(guchar)b->text[0]], (Sign){ b->text, 0, lang, MIN(n, 255), b->points, FALSE });
 	}
 	for (guint i = 0; i < p->inside->len; i++) {
 		const EtqLangSign *g = &g_array_index(p->inside, EtqLangSign, i);
-		add_to_index(m->inside, PAIR(g->text[0], g->text[1]),
-		             (Sign){ g->text, lang, strlen(g->text), g->points, FALSE });
+		add_sign(m, &m->inside[PAIR(g->text[0], g->text[1])],
+		         (Sign){ g->text, 0, lang, strlen(g->text), g->points, FALSE });
 	}
 }
 
-static void
-signs_free(gpointer list)
-{
-	g_array_free(list, TRUE);
-}
+/* What owns a word of the rules: a language, or two or more. */
+#define SHARED (G_MAXUINT - 1)
 
-/* Notes word w (n bytes) of language lang in owners (word -> lang + 1, or
- * G_MAXUINT once two languages use it; the words' texts in chunk). Words
+/* Notes word w (n bytes) of language lang in owners (word -> lang, or
+ * SHARED once two languages use it; the words' texts in chunk). Words
  * of letters only, of 3 to 63 bytes: no wildcards, stems or numbers. */
 static void
-note_word(GHashTable *owners, GStringChunk *chunk, const char *w, gsize n, guint lang)
+note_word(EtqTexts *owners, GStringChunk *chunk, const char *w, gsize n, guint lang)
 {
-	char word[64];
-	gboolean letters = n >= 3 && n < sizeof word;
+	gboolean letters = n >= 3 && n < 64;
 	for (gsize k = 0; letters && k < n; k++)
 		letters = g_ascii_islower(w[k]) || (guchar)w[k] >= 0x80 || w[k] == '\'';
 	if (!letters)
 		return;
-	memcpy(word, w, n);
-	word[n] = '\0';
-	gpointer key, owner;
-	if (!g_hash_table_lookup_extended(owners, word, &key, &owner))
-		g_hash_table_insert(owners, g_string_chunk_insert(chunk, word), GUINT_TO_POINTER(lang + 1));
-	else if (GPOINTER_TO_UINT(owner) != lang + 1 && GPOINTER_TO_UINT(owner) != G_MAXUINT)
-		g_hash_table_insert(owners, key, GUINT_TO_POINTER(G_MAXUINT));
+	guint slot = etq_texts_slot(owners, w, n);
+	if (!owners->vals[slot])
+		etq_texts_put(owners, g_string_chunk_insert_len(chunk, w, n), n, lang);
+	else if (owners->vals[slot] - 1 != lang)
+		owners->vals[slot] = SHARED + 1;
 }
 
 /* The words of a rule's phrase, as written (split at spaces). */
 static void
-note_phrase_words(GHashTable *owners, GStringChunk *chunk, const char *phrase, guint lang)
+note_phrase_words(EtqTexts *owners, GStringChunk *chunk, const char *phrase, guint lang)
 {
 	for (const char *p = phrase; *p;) {
 		gsize n = strcspn(p, " ");
@@ -176,26 +177,28 @@ note_phrase_words(GHashTable *owners, GStringChunk *chunk, const char *phrase, g
 /* The rules' phrases: a rule takes its lists' phrases by pointer, so one
  * text is often in many rules; it is noted once per language. */
 static void
-note_rule_phrases(GHashTable *owners, GStringChunk *chunk, const EtqRules *rules)
+note_rule_phrases(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 {
-	GHashTable *noted = g_hash_table_new(NULL, NULL); /* phrase -> lang + 1 */
+	EtqTable noted; /* phrase -> lang */
+	etq_table_init(&noted, 0);
 	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
 			for (guint i = 0; rule->phrases[slot] && i < rule->phrases[slot]->len; i++) {
 				const char *phrase = g_ptr_array_index(rule->phrases[slot], i);
-				if (GPOINTER_TO_UINT(g_hash_table_lookup(noted, phrase)) == (guint)rule->lang + 1)
+				guint64 key = GPOINTER_TO_SIZE(phrase);
+				if (etq_table_get(&noted, key) == (guint)rule->lang + 1)
 					continue;
-				g_hash_table_insert(noted, (gpointer)phrase, GUINT_TO_POINTER(rule->lang + 1));
+				etq_table_put(&noted, key, rule->lang);
 				note_phrase_words(owners, chunk, phrase, rule->lang);
 			}
 	}
-	g_hash_table_destroy(noted);
+	etq_table_clear(&noted);
 }
 
 /* The profiles' lists, with their words normalised (one tokeniser reused). */
 static void
-note_profile_lists(GHashTable *owners, GStringChunk *chunk, const EtqRules *rules)
+note_profile_lists(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 {
 	EtqText scan;
 	etq_text_init(&scan);
@@ -221,20 +224,19 @@ note_profile_lists(GHashTable *owners, GStringChunk *chunk, const EtqRules *rule
 static void
 add_rule_words(EtqLangModel *m, const EtqRules *rules)
 {
-	GHashTable *owners = g_hash_table_new(g_str_hash, g_str_equal);
+	EtqTexts owners;
+	etq_texts_init(&owners, 0);
 	m->rule_words = g_string_chunk_new(16 * 1024);
-	note_rule_phrases(owners, m->rule_words, rules);
-	note_profile_lists(owners, m->rule_words, rules);
-	GHashTableIter it;
-	gpointer word, owner;
-	g_hash_table_iter_init(&it, owners);
-	while (g_hash_table_iter_next(&it, &word, &owner)) {
-		guint lang = GPOINTER_TO_UINT(owner) - 1;
-		if (GPOINTER_TO_UINT(owner) == G_MAXUINT || g_hash_table_contains(m->words, word))
+	note_rule_phrases(&owners, m->rule_words, rules);
+	note_profile_lists(&owners, m->rule_words, rules);
+	for (guint i = 0; i <= owners.mask; i++) {
+		const char *word = owners.keys[i];
+		guint lang = owners.vals[i] - 1;
+		if (!owners.vals[i] || lang == SHARED || etq_texts_get(&m->words, word, strlen(word)))
 			continue; /* shared, or a sign of its own already */
-		add_to_table(m->words, word, (Sign){ word, lang, 0, W_RULE_WORD, FALSE });
+		add_word_sign(m, word, (Sign){ word, 0, lang, 0, W_RULE_WORD, FALSE });
 	}
-	g_hash_table_destroy(owners);
+	etq_texts_clear(&owners);
 }
 
 /* A stopword of one language that no other language has any sign of
@@ -242,13 +244,10 @@ add_rule_words(EtqLangModel *m, const EtqRules *rules)
 static void
 own_stopwords(EtqLangModel *m)
 {
-	GHashTableIter it;
-	gpointer list;
-	g_hash_table_iter_init(&it, m->words);
-	while (g_hash_table_iter_next(&it, NULL, &list)) {
-		GArray *signs = list;
-		if (signs->len == 1 && g_array_index(signs, Sign, 0).stopword)
-			g_array_index(signs, Sign, 0).points = W_OWN_STOPWORD;
+	for (guint i = 0; i <= m->words.mask; i++) {
+		Sign *s = m->words.vals[i] ? &g_array_index(m->signs, Sign, m->words.vals[i] - 1) : NULL;
+		if (s && !s->next && s->stopword)
+			s->points = W_OWN_STOPWORD;
 	}
 }
 
@@ -257,8 +256,9 @@ etq_langid_build(const EtqRules *rules)
 {
 	EtqLangModel *m = g_new0(EtqLangModel, 1);
 	m->n_langs = rules->profiles->len;
-	m->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, signs_free);
-	m->letters = g_hash_table_new_full(NULL, NULL, NULL, signs_free);
+	m->signs = g_array_new(FALSE, FALSE, sizeof(Sign));
+	etq_texts_init(&m->words, 0);
+	etq_table_init(&m->letters, 0);
 	for (guint l = 0; l < m->n_langs; l++)
 		add_profile(m, l, g_ptr_array_index(rules->profiles, l));
 	add_rule_words(m, rules);
@@ -271,37 +271,29 @@ etq_langid_free(EtqLangModel *m)
 {
 	if (!m)
 		return;
-	g_hash_table_destroy(m->words);
-	g_hash_table_destroy(m->letters);
+	g_array_free(m->signs, TRUE);
+	etq_texts_clear(&m->words);
+	etq_table_clear(&m->letters);
 	g_string_chunk_free(m->rule_words);
-	for (guint i = 0; i < 256; i++) {
-		if (m->endings[i])
-			g_array_free(m->endings[i], TRUE);
-		if (m->beginnings[i])
-			g_array_free(m->beginnings[i], TRUE);
-	}
-	for (guint i = 0; i < 26 * 26; i++)
-		if (m->inside[i])
-			g_array_free(m->inside[i], TRUE);
 	g_free(m);
 }
 
 gboolean
 etq_is_stopword(const EtqRules *rules, const char *norm)
 {
-	const GArray *list = g_hash_table_lookup(rules->langid->words, norm);
-	for (guint i = 0; list && i < list->len; i++)
-		if (g_array_index(list, Sign, i).stopword)
+	const EtqLangModel *m = rules->langid;
+	for (const Sign *s = sign_at(m, etq_texts_get(&m->words, norm, strlen(norm))); s; s = sign_at(m, s->next))
+		if (s->stopword)
 			return TRUE;
 	return FALSE;
 }
 
 /* The signs of a normalised word; a word drawn out ("hallooo", "heyyy",
  * "ciaooo") is looked up with the run of letters cut to one, then two. */
-static const GArray *
+static const Sign *
 word_signs(const EtqLangModel *m, const char *w, gsize n)
 {
-	const GArray *list = g_hash_table_lookup(m->words, w);
+	const Sign *list = sign_at(m, etq_texts_get(&m->words, w, n));
 	if (list || n < 3 || n > 64)
 		return list;
 	gboolean drawn_out = FALSE;
@@ -316,24 +308,21 @@ word_signs(const EtqLangModel *m, const char *w, gsize n)
 			for (gsize r = 0; r < (run >= 3 ? keep : run); r++)
 				cut[k++] = w[i];
 		}
-		cut[k] = '\0';
-		list = g_hash_table_lookup(m->words, cut);
+		list = sign_at(m, etq_texts_get(&m->words, cut, k));
 	}
 	return list;
 }
 
 static void
-add_points(const GArray *list, guint *score)
+add_points(const EtqLangModel *m, const Sign *s, guint *score)
 {
-	for (guint i = 0; list && i < list->len; i++) {
-		const Sign *s = &g_array_index(list, Sign, i);
+	for (; s; s = sign_at(m, s->next))
 		score[s->lang] += s->points;
-	}
 }
 
 /* The signs of the next typical letter from *p on (NULL when none is left),
  * *p moved past it. */
-static const GArray *
+static const Sign *
 next_letter(const EtqLangModel *m, const char **p, const char *end)
 {
 	while (*p < end) {
@@ -344,7 +333,7 @@ next_letter(const EtqLangModel *m, const char **p, const char *end)
 			continue;
 		}
 		*p = g_utf8_next_char(at);
-		const GArray *list = g_hash_table_lookup(m->letters, GUINT_TO_POINTER(g_unichar_tolower(c)));
+		const Sign *list = sign_at(m, etq_table_get(&m->letters, g_unichar_tolower(c)));
 		if (list)
 			return list;
 	}
@@ -360,12 +349,12 @@ static gboolean
 spelt_with_letters(const EtqLangModel *m, const char *p, const char *end, gboolean *theirs)
 {
 	gboolean any = FALSE;
-	for (const GArray *list; (list = next_letter(m, &p, end));) {
-		if (list->len != 1)
+	for (const Sign *list; (list = next_letter(m, &p, end));) {
+		if (list->next)
 			continue;
 		if (!any)
 			memset(theirs, 0, m->n_langs * sizeof *theirs);
-		theirs[g_array_index(list, Sign, 0).lang] = TRUE;
+		theirs[list->lang] = TRUE;
 		any = TRUE;
 	}
 	return any;
@@ -382,28 +371,19 @@ word_points(const EtqLangModel *m, const char *w, gsize n, guint *points, guint 
 	for (gsize i = 0; i < spelt; i++)
 		if (g_ascii_isdigit(w[i]))
 			return; /* "a828", "hdb1": no word of any language */
-	const GArray *list = m->endings[(guchar)w[n - 1]];
-	for (guint i = 0; list && i < list->len; i++) {
-		const Sign *s = &g_array_index(list, Sign, i);
+	for (const Sign *s = sign_at(m, m->endings[(guchar)w[n - 1]]); s; s = sign_at(m, s->next))
 		if (n > s->len && memcmp(w + n - s->len, s->text, s->len) == 0)
 			points[s->lang] += s->points;
-	}
-	list = m->beginnings[(guchar)w[0]];
-	for (guint i = 0; list && i < list->len; i++) {
-		const Sign *s = &g_array_index(list, Sign, i);
+	for (const Sign *s = sign_at(m, m->beginnings[(guchar)w[0]]); s; s = sign_at(m, s->next))
 		if (n >= s->len + 2u && memcmp(w, s->text, s->len) == 0)
 			points[s->lang] += s->points;
-	}
 	for (gsize i = 0; i + 1 < spelt; i++) {
 		guchar a = w[i], b = w[i + 1];
 		if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
 			continue;
-		list = m->inside[PAIR(a, b)];
-		for (guint k = 0; list && k < list->len; k++) {
-			const Sign *s = &g_array_index(list, Sign, k);
+		for (const Sign *s = sign_at(m, m->inside[PAIR(a, b)]); s; s = sign_at(m, s->next))
 			if (i + s->len <= spelt && memcmp(w + i + 2, s->text + 2, s->len - 2) == 0)
 				points[s->lang] += s->points;
-		}
 	}
 	for (guint l = 0; l < m->n_langs; l++) {
 		score[l] += MIN(points[l], W_WORD_MAX);
@@ -457,8 +437,8 @@ static void
 letter_points(const EtqLangModel *m, const EtqText *t, guint *score)
 {
 	const char *p = t->text, *end = t->text + MIN(t->len, 4096);
-	for (const GArray *list; (list = next_letter(m, &p, end));)
-		add_points(list, score);
+	for (const Sign *list; (list = next_letter(m, &p, end));)
+		add_points(m, list, score);
 }
 
 /* Marks which of the first n tokens lie in code or a template slot. */
@@ -502,11 +482,10 @@ etq_langid_score(const EtqRules *rules, const EtqText *text, const EtqSpans *spa
 				known[i] = TRUE; /* nor its spelling */
 			continue;
 		}
-		const GArray *signs = tok->link ? NULL : word_signs(m, etq_token_norm(text, tok), tok->norm_len);
+		const Sign *signs = tok->link ? NULL : word_signs(m, etq_token_norm(text, tok), tok->norm_len);
 		gboolean lettered = signs && !text->ascii &&
 		                    spelt_with_letters(m, text->text + tok->start, text->text + tok->end, theirs);
-		for (guint k = 0; signs && k < signs->len; k++) {
-			const Sign *s = &g_array_index(signs, Sign, k);
+		for (const Sign *s = signs; s; s = sign_at(m, s->next)) {
 			if (lettered && !theirs[s->lang])
 				continue;
 			score[s->lang] += s->points;

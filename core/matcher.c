@@ -16,6 +16,7 @@
 #include <libstemmer.h>
 #include "internal.h"
 #include "phrase.h"
+#include "table.h"
 
 /* Owners above the rules: internal lists of the language profiles. */
 enum { OWN_GREETING, OWN_QUESTION, N_OWN };
@@ -25,71 +26,6 @@ enum { OWN_GREETING, OWN_QUESTION, N_OWN };
 #define SEEN_WORD_MAX 32
 #define SEEN_BYTES (256 * 1024)
 #define RUN_KEEP 1024 /* tokens: a longer message's buffers are not kept */
-
-/* guint64 -> guint, open addressing: the trie's edges and the phrase
- * owners. A value is stored plus one; 0 marks an empty slot. */
-typedef struct {
-	guint64 *keys;
-	guint *vals;
-	guint mask, n;
-} Table;
-
-/* Room for expect keys without growing (the same size growing would reach). */
-static void
-table_init(Table *t, guint expect)
-{
-	t->mask = 255;
-	while (expect * 2 > t->mask)
-		t->mask = t->mask * 2 + 1;
-	t->n = 0;
-	t->keys = g_new(guint64, t->mask + 1);
-	t->vals = g_new0(guint, t->mask + 1);
-}
-
-static void
-table_clear(Table *t)
-{
-	g_free(t->keys);
-	g_free(t->vals);
-}
-
-static inline guint
-table_slot(const Table *t, guint64 key)
-{
-	guint64 h = key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-	guint i = (guint)(h >> 32) & t->mask;
-	while (t->vals[i] && t->keys[i] != key)
-		i = (i + 1) & t->mask;
-	return i;
-}
-
-/* The value + 1 of key, or 0. */
-static inline guint
-table_get(const Table *t, guint64 key)
-{
-	return t->vals[table_slot(t, key)];
-}
-
-static void
-table_put(Table *t, guint64 key, guint val)
-{
-	guint i = table_slot(t, key);
-	if (!t->vals[i])
-		t->n++;
-	t->keys[i] = key;
-	t->vals[i] = val + 1;
-	if (t->n * 2 <= t->mask)
-		return;
-	Table old = *t;
-	t->mask = old.mask * 2 + 1;
-	t->n = 0;
-	t->keys = g_new(guint64, t->mask + 1);
-	t->vals = g_new0(guint, t->mask + 1);
-	for (guint k = 0; k <= old.mask; k++)
-		if (old.vals[k])
-			table_put(t, old.keys[k], old.vals[k] - 1);
-	table_clear(&old);
-}
 
 /* A trie node: the phrases ending there and its gap edges, as lists. */
 typedef struct {
@@ -110,10 +46,10 @@ typedef struct {
 } Member;
 
 struct EtqMatcher {
-	GHashTable *words, *prefixes;         /* text -> symbol + 1 */
+	EtqTexts words, prefixes;             /* text -> symbol */
 	GStringChunk *texts;                  /* of words, prefixes and stems */
 	guint n_langs;                        /* language profiles; per language: */
-	GHashTable **stems;                   /* stem -> symbol + 1, NULL: no stems */
+	EtqTexts *stems;                      /* stem -> symbol; keys NULL: no stems */
 	struct sb_stemmer **stemmers;
 	guint8 **stem_heads;                  /* bit: a stem starts with these two bytes */
 	GArray *prefix_lens;                  /* guint, ascending */
@@ -125,12 +61,12 @@ struct EtqMatcher {
 	GArray *gaps;                         /* Gap */
 	guint *phrase_members;                /* per phrase: its first Member + 1 */
 	guint n_phrases, phrases_cap;
-	Table edges;                          /* node << 32 | symbol -> child */
-	Table owned;                          /* phrase << 32 | member -> 0 */
+	EtqTable edges;                          /* node << 32 | symbol -> child */
+	EtqTable owned;                          /* phrase << 32 | member -> 0 */
 	guint n_rules;
 	/* Words seen -> their symbols: hash of the word -> offset in seen_words
 	 * of {length, n, symbols…, the word's bytes}; bounded in bytes. */
-	Table seen;
+	EtqTable seen;
 	GByteArray *seen_words;
 	/* One message: each token's symbols, and what was found (copied into
 	 * its EtqMatch at the end: cheaper than a GArray append each). */
@@ -139,7 +75,6 @@ struct EtqMatcher {
 	EtqOccurrence *found, *occ;
 	guint n_found, found_cap, n_occ, occ_cap;
 	guint *hit_rules, n_hit;              /* room for every rule */
-	GString *key;                         /* a prefix being looked up */
 };
 
 /* Makes room for element `len` of a growing array. */
@@ -155,14 +90,20 @@ reserve(gpointer data, guint len, guint *cap, gsize size)
 /* ---- building ---- */
 
 static guint
-intern(EtqMatcher *m, GHashTable *table, const char *text)
+intern_len(EtqMatcher *m, EtqTexts *table, const char *text, gsize len)
 {
-	gpointer v = g_hash_table_lookup(table, text);
+	guint v = etq_texts_get(table, text, len);
 	if (v)
-		return GPOINTER_TO_UINT(v) - 1;
+		return v - 1;
 	guint sym = m->n_syms++;
-	g_hash_table_insert(table, g_string_chunk_insert(m->texts, text), GUINT_TO_POINTER(sym + 1));
+	etq_texts_put(table, g_string_chunk_insert_len(m->texts, text, len), len, sym);
 	return sym;
+}
+
+static guint
+intern(EtqMatcher *m, EtqTexts *table, const char *text)
+{
+	return intern_len(m, table, text, strlen(text));
 }
 
 static guint
@@ -178,11 +119,11 @@ static guint
 child(EtqMatcher *m, guint node, guint sym)
 {
 	guint64 key = (guint64)node << 32 | sym;
-	guint c = table_get(&m->edges, key);
+	guint c = etq_table_get(&m->edges, key);
 	if (c)
 		return c - 1;
 	c = new_node(m);
-	table_put(&m->edges, key, c);
+	etq_table_put(&m->edges, key, c);
 	return c;
 }
 
@@ -224,15 +165,15 @@ static guint
 stem_symbol(EtqMatcher *m, int l, const char *word)
 {
 	const char *s = stem(m, l, word, strlen(word));
-	if (!m->stems[l]) {
-		m->stems[l] = g_hash_table_new(g_str_hash, g_str_equal);
+	if (!m->stems[l].keys) {
+		etq_texts_init(&m->stems[l], 0);
 		m->stem_heads[l] = g_malloc0(65536 / 8);
 	}
 	/* A word is stemmed only if it starts with a stem's first two bytes. */
 	guint lo = (guchar)s[0] << 8, hi = s[0] && s[1] ? lo + (guchar)s[1] : lo + 255;
 	for (guint h = s[0] && s[1] ? hi : lo; h <= hi; h++)
 		m->stem_heads[l][h >> 3] |= 1u << (h & 7);
-	return intern(m, m->stems[l], s);
+	return intern(m, &m->stems[l], s);
 }
 
 /* Phrase ends at node. */
@@ -265,10 +206,10 @@ intern_pieces(EtqMatcher *m, EtqSeq *seq)
 	for (guint i = 0; i < seq->n; i++) {
 		EtqPiece *p = &seq->pieces[i];
 		if (p->kind == PIECE_WORD) {
-			p->sym = intern(m, m->words, p->word);
+			p->sym = intern(m, &m->words, p->word);
 		} else if (p->kind == PIECE_PREFIX) {
 			add_prefix_len(m, strlen(p->word));
-			p->sym = intern(m, m->prefixes, p->word);
+			p->sym = intern(m, &m->prefixes, p->word);
 		}
 		for (guint a = 0; a < p->n_alts; a++)
 			intern_pieces(m, &p->alts[a]);
@@ -316,7 +257,7 @@ file_rest(Insert *in, const Rest *r, guint node)
 
 typedef struct {
 	EtqMatcher *m;
-	GHashTable **texts;                 /* per language + 1: phrase text -> id + 1 */
+	EtqTexts *texts;                    /* per language + 1: phrase text -> id + 1 */
 	GHashTable *parsed;                 /* EtqRules.parsed, or NULL */
 	EtqText scan;                       /* for the parser */
 } Build;
@@ -360,7 +301,8 @@ insert_words(Build *b, const char *text, Shape sh, guint phrase)
 			continue;
 		if (i == prefix)
 			add_prefix_len(m, tok->norm_len);
-		node = child(m, node, intern(m, i == prefix ? m->prefixes : m->words, etq_token_norm(&b->scan, tok)));
+		node = child(m, node, intern_len(m, i == prefix ? &m->prefixes : &m->words,
+		                                 etq_token_norm(&b->scan, tok), tok->norm_len));
 	}
 	add_end(m, node, phrase);
 }
@@ -370,8 +312,10 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 {
 	EtqMatcher *m = b->m;
 	Shape sh = shape(text);
-	GHashTable *texts = b->texts[sh != GRAMMAR ? 0 : lang + 1]; /* only stems depend on the language */
-	guint id = GPOINTER_TO_UINT(g_hash_table_lookup(texts, text));
+	EtqTexts *texts = &b->texts[sh != GRAMMAR ? 0 : lang + 1]; /* only stems depend on the language */
+	gsize len = strlen(text);
+	guint id = etq_texts_get(texts, text, len);
+	id = id ? id - 1 : 0;
 	if (!id && sh != GRAMMAR) {
 		insert_words(b, text, sh, m->n_phrases);
 	} else if (!id) {
@@ -390,13 +334,13 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 		m->phrase_members = reserve(m->phrase_members, m->n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
 		m->phrase_members[m->n_phrases] = 0;
 		id = ++m->n_phrases;
-		g_hash_table_insert(texts, (gpointer)text, GUINT_TO_POINTER(id));
+		etq_texts_put(texts, text, len, id);
 	}
 	guint phrase = id - 1, member = owner << 2 | slot;
 	guint64 key = (guint64)phrase << 32 | member;
-	if (table_get(&m->owned, key))
+	if (etq_table_get(&m->owned, key))
 		return;
-	table_put(&m->owned, key, 0);
+	etq_table_put(&m->owned, key, 0);
 	guint *head = &m->phrase_members[phrase];
 	Member mb = { member, *head };
 	m->members = reserve(m->members, m->n_members, &m->members_cap, sizeof *m->members);
@@ -444,8 +388,8 @@ EtqMatcher *
 etq_matcher_build(EtqRules *rules)
 {
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
-	m->words = g_hash_table_new(g_str_hash, g_str_equal);
-	m->prefixes = g_hash_table_new(g_str_hash, g_str_equal);
+	etq_texts_init(&m->words, 0);
+	etq_texts_init(&m->prefixes, 0);
 	m->texts = g_string_chunk_new(16 * 1024);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
 	guint n_phrases = count_phrases(rules); /* about one node, end, member and edge each */
@@ -454,16 +398,15 @@ etq_matcher_build(EtqRules *rules)
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
 	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
 	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
-	table_init(&m->edges, n_phrases);
-	table_init(&m->owned, n_phrases);
-	table_init(&m->seen, 0);
+	etq_table_init(&m->edges, n_phrases);
+	etq_table_init(&m->owned, n_phrases);
+	etq_table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
-	m->key = g_string_new(NULL);
 	m->n_rules = rules->all_rules->len;
 	m->hit_rules = g_new(guint, m->n_rules + 1);
 	new_node(m); /* the root */
 	m->n_langs = rules->profiles->len;
-	m->stems = g_new0(GHashTable *, m->n_langs);
+	m->stems = g_new0(EtqTexts, m->n_langs);
 	m->stemmers = g_new0(struct sb_stemmer *, m->n_langs);
 	m->stem_heads = g_new0(guint8 *, m->n_langs);
 	for (guint l = 0; l < m->n_langs; l++) {
@@ -472,10 +415,10 @@ etq_matcher_build(EtqRules *rules)
 			m->stemmers[l] = sb_stemmer_new(prof->stemmer, "UTF_8");
 	}
 
-	Build b = { .m = m, .texts = g_new(GHashTable *, m->n_langs + 1), .parsed = rules->parsed };
+	Build b = { .m = m, .texts = g_new(EtqTexts, m->n_langs + 1), .parsed = rules->parsed };
 	etq_text_init(&b.scan);
 	for (guint l = 0; l <= m->n_langs; l++)
-		b.texts[l] = g_hash_table_new(etq_phrase_hash, g_str_equal);
+		etq_texts_init(&b.texts[l], l ? 0 : n_phrases / 2);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int s = 0; s < N_SLOTS; s++)
@@ -485,7 +428,7 @@ etq_matcher_build(EtqRules *rules)
 	for (guint l = 0; l < m->n_langs; l++)
 		add_profile(&b, l, g_ptr_array_index(rules->profiles, l));
 	for (guint l = 0; l <= m->n_langs; l++)
-		g_hash_table_destroy(b.texts[l]);
+		etq_texts_clear(&b.texts[l]);
 	g_free(b.texts);
 	etq_text_clear(&b.scan);
 	g_clear_pointer(&rules->parsed, g_hash_table_destroy); /* taken */
@@ -497,12 +440,12 @@ etq_matcher_free(EtqMatcher *m)
 {
 	if (!m)
 		return;
-	g_hash_table_destroy(m->words);
-	g_hash_table_destroy(m->prefixes);
+	etq_texts_clear(&m->words);
+	etq_texts_clear(&m->prefixes);
 	g_string_chunk_free(m->texts);
 	for (guint l = 0; l < m->n_langs; l++) {
-		if (m->stems[l])
-			g_hash_table_destroy(m->stems[l]);
+		if (m->stems[l].keys)
+			etq_texts_clear(&m->stems[l]);
 		if (m->stemmers[l])
 			sb_stemmer_delete(m->stemmers[l]);
 		g_free(m->stem_heads[l]);
@@ -516,23 +459,22 @@ etq_matcher_free(EtqMatcher *m)
 	g_array_free(m->gaps, TRUE);
 	g_free(m->members);
 	g_free(m->phrase_members);
-	table_clear(&m->edges);
-	table_clear(&m->owned);
-	table_clear(&m->seen);
+	etq_table_clear(&m->edges);
+	etq_table_clear(&m->owned);
+	etq_table_clear(&m->seen);
 	g_byte_array_free(m->seen_words, TRUE);
 	g_free(m->tok_syms);
 	g_free(m->tok_off);
 	g_free(m->found);
 	g_free(m->occ);
 	g_free(m->hit_rules);
-	g_string_free(m->key, TRUE);
 	g_free(m);
 }
 
 gboolean
 etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot)
 {
-	return table_get(&m->owned, (guint64)phrase << 32 | (rule << 2 | slot)) != 0;
+	return etq_table_get(&m->owned, (guint64)phrase << 32 | (rule << 2 | slot)) != 0;
 }
 
 gsize
@@ -540,7 +482,7 @@ etq_matcher_memory(const EtqMatcher *m)
 {
 	return m->seen_words->len + (m->seen.mask + 1) * (sizeof *m->seen.keys + sizeof *m->seen.vals) +
 	       m->syms_cap * sizeof *m->tok_syms + m->off_cap * sizeof *m->tok_off +
-	       (m->found_cap + m->occ_cap) * sizeof(EtqOccurrence) + m->key->allocated_len;
+	       (m->found_cap + m->occ_cap) * sizeof(EtqOccurrence);
 }
 
 void
@@ -566,11 +508,11 @@ etq_match_clear(EtqMatch *mt)
 /* ---- matching ---- */
 
 static void
-add_sym(EtqMatcher *m, gpointer v)
+add_sym(EtqMatcher *m, guint v)
 {
 	if (v) {
 		m->tok_syms = reserve(m->tok_syms, m->n_syms_run, &m->syms_cap, sizeof *m->tok_syms);
-		m->tok_syms[m->n_syms_run++] = GPOINTER_TO_UINT(v) - 1;
+		m->tok_syms[m->n_syms_run++] = v - 1;
 	}
 }
 
@@ -578,19 +520,19 @@ add_sym(EtqMatcher *m, gpointer v)
 static void
 word_symbols(EtqMatcher *m, const char *w, guint len)
 {
-	add_sym(m, g_hash_table_lookup(m->words, w));
+	add_sym(m, etq_texts_get(&m->words, w, len));
 	for (guint i = 0; i < m->prefix_lens->len; i++) {
 		guint k = g_array_index(m->prefix_lens, guint, i);
 		if (k > len)
 			break;
-		g_string_truncate(m->key, 0);
-		g_string_append_len(m->key, w, k);
-		add_sym(m, g_hash_table_lookup(m->prefixes, m->key->str));
+		add_sym(m, etq_texts_get(&m->prefixes, w, k));
 	}
 	guint head = (guchar)w[0] << 8 | (len > 1 ? (guchar)w[1] : 0);
 	for (guint l = 0; l < m->n_langs; l++)
-		if (m->stems[l] && (m->stem_heads[l][head >> 3] >> (head & 7) & 1))
-			add_sym(m, g_hash_table_lookup(m->stems[l], stem(m, l, w, len)));
+		if (m->stems[l].keys && (m->stem_heads[l][head >> 3] >> (head & 7) & 1)) {
+			const char *s = stem(m, l, w, len);
+			add_sym(m, etq_texts_get(&m->stems[l], s, strlen(s)));
+		}
 }
 
 static guint64
@@ -610,12 +552,12 @@ token_symbols(EtqMatcher *m, const char *w, guint len)
 		return;
 	}
 	guint64 h = hash_word(w, len);
-	guint at = table_get(&m->seen, h);
+	guint at = etq_table_get(&m->seen, h);
 	if (at) {
 		const guint *e = (const guint *)(m->seen_words->data + at - 1);
 		if (e[0] == len && memcmp(e + 2 + e[1], w, len) == 0) {
 			for (guint i = 0; i < e[1]; i++)
-				add_sym(m, GUINT_TO_POINTER(e[2 + i] + 1));
+				add_sym(m, e[2 + i] + 1);
 			return;
 		}
 	}
@@ -637,7 +579,7 @@ token_symbols(EtqMatcher *m, const char *w, guint len)
 	g_byte_array_append(m->seen_words, (const guint8 *)w, len);
 	/* keep the next entry's integers aligned */
 	g_byte_array_set_size(m->seen_words, (m->seen_words->len + 3) & ~3u);
-	table_put(&m->seen, h, off);
+	etq_table_put(&m->seen, h, off);
 }
 
 /* One message being matched. */
@@ -670,7 +612,7 @@ walk(Run *r, guint node, guint pos)
 	if (pos >= r->n)
 		return;
 	for (guint s = m->tok_off[pos]; s < m->tok_off[pos + 1]; s++) {
-		guint c = table_get(&m->edges, (guint64)node << 32 | m->tok_syms[s]);
+		guint c = etq_table_get(&m->edges, (guint64)node << 32 | m->tok_syms[s]);
 		if (c)
 			walk(r, c - 1, pos + 1);
 	}
@@ -787,7 +729,7 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 		m->n_found = 0;
 		r.start = i;
 		for (guint s = m->tok_off[i]; s < m->tok_off[i + 1]; s++) { /* the root: no ends, no gaps */
-			guint c = table_get(&m->edges, m->tok_syms[s]);
+			guint c = etq_table_get(&m->edges, m->tok_syms[s]);
 			if (c)
 				walk(&r, c - 1, i + 1);
 		}

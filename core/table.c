@@ -1,0 +1,125 @@
+/* table.c — see table.h. */
+#include <string.h>
+#include "table.h"
+
+static guint
+size_for(guint expect)
+{
+	guint mask = 255;
+	while (expect * 2 > mask)
+		mask = mask * 2 + 1;
+	return mask;
+}
+
+void
+etq_table_init(EtqTable *t, guint expect)
+{
+	t->mask = size_for(expect);
+	t->n = 0;
+	t->keys = g_new(guint64, t->mask + 1);
+	t->vals = g_new0(guint, t->mask + 1);
+}
+
+void
+etq_table_clear(EtqTable *t)
+{
+	g_free(t->keys);
+	g_free(t->vals);
+}
+
+void
+etq_table_put(EtqTable *t, guint64 key, guint val)
+{
+	guint i = etq_table_slot(t, key);
+	if (!t->vals[i])
+		t->n++;
+	t->keys[i] = key;
+	t->vals[i] = val + 1;
+	if (t->n * 2 <= t->mask)
+		return;
+	EtqTable old = *t;
+	etq_table_init(t, old.n);
+	for (guint k = 0; k <= old.mask; k++)
+		if (old.vals[k])
+			etq_table_put(t, old.keys[k], old.vals[k] - 1);
+	etq_table_clear(&old);
+}
+
+/* ---- texts ---- */
+
+/* Eight bytes at a time: words and phrases are short. */
+static guint32
+text_hash(const char *s, gsize len)
+{
+	guint64 h = len * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+	for (; len >= 8; s += 8, len -= 8) {
+		guint64 w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
+		h ^= h >> 29;
+	}
+	guint64 w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w) * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
+	return (guint32)(h ^ h >> 32);
+}
+
+static guint
+texts_slot(const EtqTexts *t, const char *s, gsize len, guint32 hash)
+{
+	guint i = hash & t->mask;
+	while (t->vals[i] &&
+	       (t->hashes[i] != hash || strncmp(t->keys[i], s, len) != 0 || t->keys[i][len]))
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+void
+etq_texts_init(EtqTexts *t, guint expect)
+{
+	t->mask = size_for(expect);
+	t->n = 0;
+	t->keys = g_new(const char *, t->mask + 1);
+	t->hashes = g_new(guint32, t->mask + 1);
+	t->vals = g_new0(guint, t->mask + 1);
+}
+
+void
+etq_texts_clear(EtqTexts *t)
+{
+	g_free(t->keys);
+	g_free(t->hashes);
+	g_free(t->vals);
+}
+
+guint
+etq_texts_slot(const EtqTexts *t, const char *s, gsize len)
+{
+	return texts_slot(t, s, len, text_hash(s, len));
+}
+
+guint
+etq_texts_get(const EtqTexts *t, const char *s, gsize len)
+{
+	return t->vals[etq_texts_slot(t, s, len)];
+}
+
+void
+etq_texts_put(EtqTexts *t, const char *key, gsize len, guint val)
+{
+	guint32 hash = text_hash(key, len);
+	guint i = texts_slot(t, key, len, hash);
+	if (!t->vals[i])
+		t->n++;
+	t->keys[i] = key;
+	t->hashes[i] = hash;
+	t->vals[i] = val + 1;
+	if (t->n * 2 <= t->mask)
+		return;
+	EtqTexts old = *t;
+	etq_texts_init(t, old.n);
+	for (guint k = 0; k <= old.mask; k++)
+		if (old.vals[k])
+			etq_texts_put(t, old.keys[k], strlen(old.keys[k]), old.vals[k] - 1);
+	etq_texts_clear(&old);
+}
