@@ -115,6 +115,7 @@ typedef struct {
 typedef struct EtqLangModel EtqLangModel;
 
 typedef struct EtqMatcher EtqMatcher;
+typedef struct EtqJsonBlock EtqJsonBlock;
 
 struct EtqRules {
 	GPtrArray *sets;                     /* EtqRuleSet */
@@ -132,6 +133,7 @@ struct EtqRules {
 	 * since the last matcher build, which takes them instead of parsing
 	 * each again (at most ETQ_PARSED_MAX: a bound on memory). */
 	GHashTable *parsed;
+	EtqJsonBlock *json_spare;            /* memory of the files read so far, for the next (load.h) */
 	const struct EtqRule *only;          /* the self-test checks one rule at a time */
 };
 
@@ -174,6 +176,8 @@ gsize etq_matcher_memory(const EtqMatcher *m);
 
 /* ---- rules.c ---- */
 void etq_rules_prepare(EtqRules *rules);
+/* ---- json.c ---- */
+void etq_json_blocks_free(EtqJsonBlock **blocks);
 /* The first enabled rule of a detector, or NULL. */
 const EtqRule *etq_rules_detector(EtqRules *rules, EtqDetector d);
 /* In the user's language (gettext, or the rule's own texts); owned by t or gettext. */

@@ -5,8 +5,6 @@
 #include "load.h"
 #include "jsonpos.h"
 
-#define MAX_RULE_FILE (4 * 1024 * 1024)
-
 /* ---- errors with file and line ---- */
 
 static void
@@ -108,47 +106,7 @@ etq_l10n_clear(EtqText_l10n *t)
 		g_hash_table_destroy(t->by_lang);
 }
 
-/* ---- files ---- */
-
-cJSON *
-etq_load_json(const char *file, char **text_out, GPtrArray *errors, guint *n_errors)
-{
-	char *text = NULL;
-	gsize len = 0;
-	GError *err = NULL;
-	EtqLoad c = { .file = file, .text = "", .errors = errors };
-	if (!g_file_get_contents(file, &text, &len, &err)) {
-		etq_fail(&c, "", "cannot read: %s", err->message);
-		g_error_free(err);
-		*n_errors += c.n_errors;
-		return NULL;
-	}
-	if (len > MAX_RULE_FILE || strlen(text) != len) {
-		etq_fail(&c, "", len > MAX_RULE_FILE ? "file larger than 4 MB" : "file contains a NUL byte");
-		*n_errors += c.n_errors;
-		g_free(text);
-		return NULL;
-	}
-	const char *end = NULL;
-	cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, TRUE);
-	if (!root) {
-		c.text = text;
-		const char *at = end ? end : text;
-		c.n_errors++;
-		if (errors) {
-			char *near = g_strndup(at, 20);
-			g_strdelimit(g_strstrip(near), "\r\n\t", ' ');
-			g_ptr_array_add(errors, g_strdup_printf("%s:%u: invalid JSON near \"%s\"",
-			                file, etq_json_line_at(text, at), near));
-			g_free(near);
-		}
-		*n_errors += c.n_errors;
-		g_free(text);
-		return NULL;
-	}
-	*text_out = text;
-	return root;
-}
+/* ---- fields ---- */
 
 gboolean
 etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const char *const *allowed)

@@ -34,8 +34,18 @@ G_GNUC_PRINTF(3, 4) void etq_fail_in(EtqLoad *c, const char *key, const char *fm
 gsize etq_at_key(EtqLoad *c, const char *key);
 gsize etq_at_index(EtqLoad *c, guint i);
 void etq_at_up(EtqLoad *c, gsize len);
-/* The parsed JSON of a file, or NULL with an error added; *text_out keeps the text. */
-cJSON *etq_load_json(const char *file, char **text_out, GPtrArray *errors, guint *n_errors);
+/* A file's text and its JSON tree (json.c). */
+typedef struct {
+	char *text;
+	cJSON *root;
+	EtqJsonBlock *blocks;   /* the tree's memory, or NULL: cJSON's own tree */
+	EtqJsonBlock **spare;   /* where the blocks go when it is cleared */
+} EtqJson;
+
+/* The parsed JSON of a file (json->root), or NULL with an error added;
+ * either way etq_json_clear frees json (its blocks to rules->json_spare). */
+cJSON *etq_load_json(EtqRules *rules, const char *file, EtqJson *json, GPtrArray *errors, guint *n_errors);
+void etq_json_clear(EtqJson *json);
 gboolean etq_check_keys(EtqLoad *c, const cJSON *obj, const char *path, const char *const *allowed);
 int etq_index_of(const char *const *names, const char *s);
 gboolean etq_l10n_parse(EtqLoad *c, const cJSON *j, const char *path, EtqText_l10n *out);

@@ -398,7 +398,7 @@ etq_matcher_build(EtqRules *rules)
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
 	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
 	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
-	etq_table_init(&m->edges, n_phrases);
+	etq_table_init(&m->edges, 2 * n_phrases);
 	etq_table_init(&m->owned, n_phrases);
 	etq_table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
@@ -418,7 +418,7 @@ etq_matcher_build(EtqRules *rules)
 	Build b = { .m = m, .texts = g_new(EtqTexts, m->n_langs + 1), .parsed = rules->parsed };
 	etq_text_init(&b.scan);
 	for (guint l = 0; l <= m->n_langs; l++)
-		etq_texts_init(&b.texts[l], l ? 0 : n_phrases / 2);
+		etq_texts_init(&b.texts[l], 0);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
 		EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int s = 0; s < N_SLOTS; s++)

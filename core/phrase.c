@@ -413,6 +413,57 @@ check_ways(const EtqSeq *seq, const char **error)
 		etq_phrase_variants(seq, check_variant, error);
 }
 
+/* ---- one block per tree ----
+ * The parse leaves the smaller copies of its arrays behind as they double;
+ * a tree that is kept (a load keeps thousands until the matcher is built)
+ * is copied into one block of the size it needs. */
+
+static gsize
+seq_bytes(const EtqSeq *seq)
+{
+	gsize n = ALIGN(seq->n * sizeof *seq->pieces);
+	for (guint i = 0; i < seq->n; i++) {
+		n += ALIGN(seq->pieces[i].n_alts * sizeof(EtqSeq));
+		for (guint a = 0; a < seq->pieces[i].n_alts; a++)
+			n += seq_bytes(&seq->pieces[i].alts[a]);
+	}
+	return n;
+}
+
+/* from into to, its words pointing into `words` instead of `old`. */
+static void
+copy_seq(Block **block, EtqSeq *to, const EtqSeq *from, const char *old, const char *words)
+{
+	to->n = from->n;
+	to->pieces = to->n ? memcpy(block_alloc(block, to->n * sizeof *to->pieces), from->pieces,
+	                            to->n * sizeof *to->pieces) : NULL;
+	for (guint i = 0; i < to->n; i++) {
+		EtqPiece *p = &to->pieces[i];
+		if (p->word)
+			p->word = words + (p->word - old);
+		if (p->n_alts)
+			p->alts = block_alloc(block, p->n_alts * sizeof *p->alts);
+		for (guint a = 0; a < p->n_alts; a++)
+			copy_seq(block, &p->alts[a], &from->pieces[i].alts[a], old, words);
+	}
+}
+
+static EtqSeq *
+compact(EtqSeq *seq, gsize words_len)
+{
+	gsize size = ALIGN(sizeof(Block)) + ALIGN(sizeof(Tree)) + seq_bytes(seq) + ALIGN(words_len);
+	Block *block = g_malloc(size);
+	block->next = NULL;
+	block->size = size;
+	block->used = ALIGN(sizeof *block);
+	Tree *tree = block_alloc(&block, sizeof *tree);
+	tree->blocks = block;
+	tree->seq.words = memcpy(block_alloc(&block, words_len), seq->words, words_len);
+	copy_seq(&block, &tree->seq, seq, seq->words, tree->seq.words);
+	etq_phrase_free(seq);
+	return &tree->seq;
+}
+
 /* From offsets + 1 into the scanned words to pointers into words. */
 static void
 place_words(EtqSeq *seq, const char *words)
@@ -447,7 +498,7 @@ etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 		etq_phrase_free(seq);
 		return NULL;
 	}
-	return seq;
+	return compact(seq, scan->norm->len + 1);
 }
 
 EtqSeq *

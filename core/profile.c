@@ -218,13 +218,15 @@ static void
 load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_errors)
 {
 	static const char *const keys[] = { "language", "name", "stopwords", "letters", "stemmer", "langid", "lists", NULL };
-	char *text = NULL;
-	cJSON *root = etq_load_json(file, &text, errors, n_errors);
-	if (!root)
+	EtqJson json;
+	const cJSON *root = etq_load_json(rules, file, &json, errors, n_errors);
+	if (!root) {
+		etq_json_clear(&json);
 		return;
+	}
 	EtqText scan;
 	etq_text_init(&scan);
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
+	EtqLoad c = { .file = file, .text = json.text, .errors = errors, .rules = rules, .scan = &scan };
 	EtqProfile *prof = g_new0(EtqProfile, 1);
 	prof->path = g_strdup(file);
 	prof->stopwords = g_ptr_array_new_with_free_func(g_free);
@@ -258,8 +260,7 @@ load_profile(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_erro
 		etq_profile_free(prof);
 	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
-	cJSON_Delete(root);
-	g_free(text);
+	etq_json_clear(&json);
 }
 
 void

@@ -164,13 +164,15 @@ static void
 load_rules_into(EtqRules *rules, EtqRuleSet *set, const char *file, GPtrArray *errors,
                 guint *n_errors, GHashTable *ids)
 {
-	char *text = NULL;
-	cJSON *root = etq_load_json(file, &text, errors, n_errors);
-	if (!root)
+	EtqJson json;
+	const cJSON *root = etq_load_json(rules, file, &json, errors, n_errors);
+	if (!root) {
+		etq_json_clear(&json);
 		return;
+	}
 	EtqText scan;
 	etq_text_init(&scan);
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
+	EtqLoad c = { .file = file, .text = json.text, .errors = errors, .rules = rules, .scan = &scan };
 	if (!cJSON_IsObject(root))
 		etq_fail(&c, "", "a rules file is an object with \"language\" and \"rules\"");
 	else
@@ -178,8 +180,7 @@ load_rules_into(EtqRules *rules, EtqRuleSet *set, const char *file, GPtrArray *e
 	g_clear_pointer(&c.expanded, g_hash_table_destroy);
 	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
-	cJSON_Delete(root);
-	g_free(text);
+	etq_json_clear(&json);
 }
 
 
@@ -187,20 +188,19 @@ static gboolean
 load_set_dir(EtqRules *rules, const char *dir, GPtrArray *errors, guint *n_errors)
 {
 	char *head = g_build_filename(dir, "set.json", NULL);
-	char *text = NULL;
-	cJSON *root = etq_load_json(head, &text, errors, n_errors);
+	EtqJson json;
+	const cJSON *root = etq_load_json(rules, head, &json, errors, n_errors);
 	EtqRuleSet *set = NULL;
 	if (root) {
 		static const char *const keys[] = { "name", "description", NULL };
-		EtqLoad c = { .file = head, .text = text, .errors = errors, .rules = rules };
+		EtqLoad c = { .file = head, .text = json.text, .errors = errors, .rules = rules };
 		if (cJSON_IsObject(root) && etq_check_keys(&c, root, "", keys))
 			set = parse_set_header(&c, root, dir);
 		else if (!cJSON_IsObject(root))
 			etq_fail(&c, "", "set.json is an object with \"name\" and \"description\"");
 		*n_errors += c.n_errors;
-		cJSON_Delete(root);
-		g_free(text);
 	}
+	etq_json_clear(&json);
 	g_free(head);
 	if (!set)
 		return FALSE;
@@ -231,13 +231,15 @@ static gboolean
 load_set_file(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_errors)
 {
 	static const char *const keys[] = { "name", "description", "language", "lists", "rules", NULL };
-	char *text = NULL;
-	cJSON *root = etq_load_json(file, &text, errors, n_errors);
-	if (!root)
+	EtqJson json;
+	const cJSON *root = etq_load_json(rules, file, &json, errors, n_errors);
+	if (!root) {
+		etq_json_clear(&json);
 		return FALSE;
+	}
 	EtqText scan;
 	etq_text_init(&scan);
-	EtqLoad c = { .file = file, .text = text, .errors = errors, .rules = rules, .scan = &scan };
+	EtqLoad c = { .file = file, .text = json.text, .errors = errors, .rules = rules, .scan = &scan };
 	EtqRuleSet *set = NULL;
 	if (!cJSON_IsObject(root))
 		etq_fail(&c, "", "a rule set file is an object with name, description, language and rules");
@@ -256,8 +258,7 @@ load_set_file(EtqRules *rules, const char *file, GPtrArray *errors, guint *n_err
 	g_clear_pointer(&c.expanded, g_hash_table_destroy);
 	etq_text_clear(&scan);
 	*n_errors += c.n_errors;
-	cJSON_Delete(root);
-	g_free(text);
+	etq_json_clear(&json);
 	return set != NULL;
 }
 
@@ -321,6 +322,7 @@ etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 		g_free(path);
 	}
 	g_ptr_array_unref(names);
+	etq_json_blocks_free(&rules->json_spare);
 	etq_rules_prepare(rules); /* at load, not on the first message in the UI */
 	return loaded;
 }
