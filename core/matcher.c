@@ -62,7 +62,6 @@ struct EtqMatcher {
 	guint *phrase_members;                /* per phrase: its first Member + 1 */
 	guint n_phrases, phrases_cap;
 	EtqTable edges;                          /* node << 32 | symbol -> child */
-	EtqTable owned;                          /* phrase << 32 | member -> 0 */
 	guint n_rules;
 	/* Words seen -> their symbols: hash of the word -> offset in seen_words
 	 * of {length, n, symbols…, the word's bytes}; bounded in bytes. */
@@ -329,6 +328,8 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 		intern_pieces(m, seq);
 		file_rest(&in, &all, 0);
 		etq_phrase_free(own);
+		if (!own) /* filed: its memory serves what is built next (a rare other language parses it again) */
+			g_hash_table_remove(b->parsed, text);
 	}
 	if (!id) {
 		m->phrase_members = reserve(m->phrase_members, m->n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
@@ -337,11 +338,11 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 		etq_texts_put(texts, text, len, id);
 	}
 	guint phrase = id - 1, member = owner << 2 | slot;
-	guint64 key = (guint64)phrase << 32 | member;
-	if (etq_table_get(&m->owned, key))
-		return;
-	etq_table_put(&m->owned, key, 0);
 	guint *head = &m->phrase_members[phrase];
+	/* The phrases of one slot of one owner are filed one after another: a
+	 * phrase it has twice there has that member at its head already. */
+	if (*head && m->members[*head - 1].member == member)
+		return;
 	Member mb = { member, *head };
 	m->members = reserve(m->members, m->n_members, &m->members_cap, sizeof *m->members);
 	m->members[m->n_members++] = mb;
@@ -399,7 +400,6 @@ etq_matcher_build(EtqRules *rules)
 	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
 	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
 	etq_table_init(&m->edges, 2 * n_phrases);
-	etq_table_init(&m->owned, n_phrases);
 	etq_table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
 	m->n_rules = rules->all_rules->len;
@@ -460,7 +460,6 @@ etq_matcher_free(EtqMatcher *m)
 	g_free(m->members);
 	g_free(m->phrase_members);
 	etq_table_clear(&m->edges);
-	etq_table_clear(&m->owned);
 	etq_table_clear(&m->seen);
 	g_byte_array_free(m->seen_words, TRUE);
 	g_free(m->tok_syms);
@@ -474,7 +473,13 @@ etq_matcher_free(EtqMatcher *m)
 gboolean
 etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slot)
 {
-	return etq_table_get(&m->owned, (guint64)phrase << 32 | (rule << 2 | slot)) != 0;
+	/* owners are filed in order, each at the head of the chain: the
+	 * members of a phrase come in descending order */
+	guint want = rule << 2 | slot;
+	for (guint b = m->phrase_members[phrase]; b; b = m->members[b - 1].next)
+		if (m->members[b - 1].member <= want)
+			return m->members[b - 1].member == want;
+	return FALSE;
 }
 
 gsize

@@ -16,15 +16,16 @@ etq_table_init(EtqTable *t, guint expect)
 {
 	t->mask = size_for(expect);
 	t->n = 0;
-	t->keys = g_new(guint64, t->mask + 1);
-	t->vals = g_new0(guint, t->mask + 1);
+	/* one allocation: keys, then the values (zero: empty) */
+	t->keys = g_malloc((t->mask + 1) * (sizeof *t->keys + sizeof *t->vals));
+	t->vals = (guint *)(t->keys + t->mask + 1);
+	memset(t->vals, 0, (t->mask + 1) * sizeof *t->vals);
 }
 
 void
 etq_table_clear(EtqTable *t)
 {
 	g_free(t->keys);
-	g_free(t->vals);
 }
 
 void
