@@ -27,11 +27,17 @@ enum { OWN_GREETING, OWN_QUESTION, N_OWN };
 #define SEEN_BYTES (256 * 1024)
 #define RUN_KEEP 1024 /* tokens: a longer message's buffers are not kept */
 
-/* A trie node: the phrases ending there and its gap edges, as lists. */
+/* A trie node: the phrases ending there and its gap edges, as lists, and
+ * its first word edge in place: most nodes have one (a phrase's next
+ * word), and a table of every edge would be most of a matcher's memory. */
 typedef struct {
 	guint ends;   /* index + 1 in EtqMatcher.ends, 0: none */
 	guint gaps;   /* index + 1 in EtqMatcher.gaps */
+	guint sym;    /* of the first word edge */
+	guint child;  /* its node (0: none, the root is nobody's child), | MORE_EDGES */
 } Node;
+
+#define MORE_EDGES 0x80000000u /* the node's other word edges are in EtqMatcher.edges */
 
 typedef struct {
 	guint phrase, next;
@@ -61,7 +67,7 @@ struct EtqMatcher {
 	GArray *gaps;                         /* Gap */
 	guint *phrase_members;                /* per phrase: its first Member + 1 */
 	guint n_phrases, phrases_cap;
-	EtqTable edges;                          /* node << 32 | symbol -> child */
+	EtqTable edges;                          /* node << 32 | symbol -> child, but a node's first */
 	guint n_rules;
 	/* Words seen -> their symbols: hash of the word -> offset in seen_words
 	 * of {length, n, symbols…, the word's bytes}; bounded in bytes. */
@@ -108,21 +114,40 @@ intern(EtqMatcher *m, EtqTexts *table, const char *text)
 static guint
 new_node(EtqMatcher *m)
 {
-	Node n = { 0, 0 };
+	Node n = { 0, 0, 0, 0 };
 	m->nodes = reserve(m->nodes, m->n_nodes, &m->nodes_cap, sizeof *m->nodes);
 	m->nodes[m->n_nodes] = n;
 	return m->n_nodes++;
 }
 
+/* The node the word edge sym leads to from node, or 0 (the root) if none. */
+static inline guint
+edge(const EtqMatcher *m, guint node, guint sym)
+{
+	const Node *nd = &m->nodes[node];
+	if (nd->sym == sym && (nd->child & ~MORE_EDGES))
+		return nd->child & ~MORE_EDGES;
+	if (!(nd->child & MORE_EDGES))
+		return 0;
+	guint c = etq_table_get(&m->edges, (guint64)node << 32 | sym);
+	return c ? c - 1 : 0;
+}
+
 static guint
 child(EtqMatcher *m, guint node, guint sym)
 {
-	guint64 key = (guint64)node << 32 | sym;
-	guint c = etq_table_get(&m->edges, key);
+	guint c = edge(m, node, sym);
 	if (c)
-		return c - 1;
+		return c;
 	c = new_node(m);
-	etq_table_put(&m->edges, key, c);
+	Node *nd = &m->nodes[node];
+	if (!nd->child) {
+		nd->sym = sym;
+		nd->child = c;
+	} else {
+		etq_table_put(&m->edges, (guint64)node << 32 | sym, c);
+		nd->child |= MORE_EDGES;
+	}
 	return c;
 }
 
@@ -399,7 +424,7 @@ etq_matcher_build(EtqRules *rules)
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
 	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
 	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
-	etq_table_init(&m->edges, 2 * n_phrases);
+	etq_table_init(&m->edges, 0);
 	etq_table_init(&m->seen, 0);
 	m->seen_words = g_byte_array_new();
 	m->n_rules = rules->all_rules->len;
@@ -617,9 +642,9 @@ walk(Run *r, guint node, guint pos)
 	if (pos >= r->n)
 		return;
 	for (guint s = m->tok_off[pos]; s < m->tok_off[pos + 1]; s++) {
-		guint c = etq_table_get(&m->edges, (guint64)node << 32 | m->tok_syms[s]);
+		guint c = edge(m, node, m->tok_syms[s]);
 		if (c)
-			walk(r, c - 1, pos + 1);
+			walk(r, c, pos + 1);
 	}
 }
 
@@ -734,9 +759,9 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 		m->n_found = 0;
 		r.start = i;
 		for (guint s = m->tok_off[i]; s < m->tok_off[i + 1]; s++) { /* the root: no ends, no gaps */
-			guint c = etq_table_get(&m->edges, m->tok_syms[s]);
+			guint c = edge(m, 0, m->tok_syms[s]);
 			if (c)
-				walk(&r, c - 1, i + 1);
+				walk(&r, c, i + 1);
 		}
 		if (m->n_found)
 			record_found(m, mt);

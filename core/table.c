@@ -48,20 +48,17 @@ etq_table_put(EtqTable *t, guint64 key, guint val)
 
 /* ---- texts ---- */
 
-/* Eight bytes at a time: words and phrases are short. */
+/* Length and first and last 8 bytes (all of most words): texts that
+ * differ there differ enough, and reading every byte of thousands of
+ * phrases costs more than the rare longer probe. */
 static guint32
 text_hash(const char *s, gsize len)
 {
-	guint64 h = len * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-	for (; len >= 8; s += 8, len -= 8) {
-		guint64 w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
-		h ^= h >> 29;
-	}
-	guint64 w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ w) * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
+	guint64 head = 0, tail = 0;
+	memcpy(&head, s, MIN(len, 8));
+	if (len > 8)
+		memcpy(&tail, s + len - MIN(len - 8, 8), MIN(len - 8, 8));
+	guint64 h = (head * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ tail ^ len) * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
 	return (guint32)(h ^ h >> 32);
 }
 
@@ -105,6 +102,16 @@ etq_texts_get(const EtqTexts *t, const char *s, gsize len)
 	return t->vals[etq_texts_slot(t, s, len)];
 }
 
+/* An empty slot for a text not in the table yet. */
+static guint
+free_slot(const EtqTexts *t, guint32 hash)
+{
+	guint i = hash & t->mask;
+	while (t->vals[i])
+		i = (i + 1) & t->mask;
+	return i;
+}
+
 void
 etq_texts_put(EtqTexts *t, const char *key, gsize len, guint val)
 {
@@ -119,8 +126,13 @@ etq_texts_put(EtqTexts *t, const char *key, gsize len, guint val)
 		return;
 	EtqTexts old = *t;
 	etq_texts_init(t, old.n);
+	t->n = old.n;
 	for (guint k = 0; k <= old.mask; k++)
-		if (old.vals[k])
-			etq_texts_put(t, old.keys[k], strlen(old.keys[k]), old.vals[k] - 1);
+		if (old.vals[k]) { /* the keys differ: no need to compare them */
+			guint j = free_slot(t, old.hashes[k]);
+			t->keys[j] = old.keys[k];
+			t->hashes[j] = old.hashes[k];
+			t->vals[j] = old.vals[k];
+		}
 	etq_texts_clear(&old);
 }
