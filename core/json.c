@@ -178,20 +178,29 @@ unescape(const char *s, const char *end, char *out)
 	return TRUE;
 }
 
+/* Bytes that end the plain run of a string: its quote, an escape, and
+ * the control characters JSON wants escaped. */
+static gboolean
+special(guchar c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
 /* The string at r->p (its opening quote), or NULL. */
 static char *
 read_string(Reader *r)
 {
 	const char *s = r->p + 1, *end = s;
 	gboolean escaped = FALSE;
-	for (; *end != '"'; end++) {
-		if ((guchar)*end < 0x20)
+	for (;;) {
+		while (!special(*end))
+			end++;
+		if (*end == '"')
+			break;
+		if (*end != '\\' || (guchar)end[1] < 0x20)
 			return NULL;
-		if (*end == '\\') {
-			escaped = TRUE;
-			if ((guchar)*++end < 0x20)
-				return NULL;
-		}
+		escaped = TRUE;
+		end += 2;
 	}
 	char *out = take(r, end - s + 1);
 	r->p = end + 1;
