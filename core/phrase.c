@@ -97,8 +97,8 @@ is_delimiter(char c)
 	return c == '\0' || c == ' ' || c == '\t' || c == '(' || c == ')' || c == '|';
 }
 
-/* The tokens of the piece ending at byte end of the phrase: the last one
- * gets `last`, the others `each`. Returns the number of letters. */
+/* Moves past the tokens of the piece ending at byte end of the phrase;
+ * returns the first. */
 static guint
 take_tokens(Parser *ps, const char *end)
 {
@@ -108,19 +108,23 @@ take_tokens(Parser *ps, const char *end)
 	return first;
 }
 
+/* The words of the piece ending at end: the last one gets `last`, the
+ * others `each`. Returns the number of letters of a prefix's piece (its
+ * length is checked), of words for the others (0: no word, no letter). */
 static guint
 add_words(Parser *ps, EtqSeq *seq, const char *end, EtqPieceKind each, EtqPieceKind last)
 {
-	guint first = take_tokens(ps, end), letters = 0, n = 0;
+	guint first = take_tokens(ps, end), n = 0;
 	for (guint i = first; i < ps->tok; i++)
 		n += etq_text_token(ps->scan, i)->norm_len > 0;
+	guint letters = 0;
 	for (guint i = first, k = 0; i < ps->tok; i++) {
 		const EtqToken *tok = etq_text_token(ps->scan, i);
 		if (!tok->norm_len)
 			continue;
 		/* an offset for now: the words move to the sequence's own buffer at the end */
 		add_piece(ps, seq, ++k == n ? last : each)->word = GUINT_TO_POINTER(tok->norm + 1);
-		letters += g_utf8_strlen(etq_token_norm(ps->scan, tok), tok->norm_len);
+		letters += last == PIECE_PREFIX ? g_utf8_strlen(etq_token_norm(ps->scan, tok), tok->norm_len) : 1;
 	}
 	return letters;
 }

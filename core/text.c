@@ -138,6 +138,10 @@ is_space(gunichar c)
 static gunichar
 next_visible(const char *p, const char *end)
 {
+	while (p < end && g_ascii_isspace(*p)) /* ASCII spaces without a call each */
+		p++;
+	if (p < end && (guchar)*p < 0x80)
+		return (guchar)*p;
 	while (p < end) {
 		gunichar c = char_at(p, end);
 		if (!is_space(c))
