@@ -68,6 +68,7 @@ struct EtqMatcher {
 	guint *phrase_members;                /* per phrase: its first Member + 1 */
 	guint n_phrases, phrases_cap;
 	EtqTable edges;                          /* node << 32 | symbol -> child, but a node's first */
+	guint *root, root_cap;                /* per symbol: the root's child, 0: none */
 	guint n_rules;
 	/* Words seen -> their symbols: hash of the word -> offset in seen_words
 	 * of {length, n, symbols…, the word's bytes}; bounded in bytes. */
@@ -124,6 +125,8 @@ new_node(EtqMatcher *m)
 static inline guint
 edge(const EtqMatcher *m, guint node, guint sym)
 {
+	if (node == 0) /* the root: every message looks up every word there */
+		return sym < m->root_cap ? m->root[sym] : 0;
 	const Node *nd = &m->nodes[node];
 	if (nd->sym == sym && (nd->child & ~MORE_EDGES))
 		return nd->child & ~MORE_EDGES;
@@ -141,7 +144,15 @@ child(EtqMatcher *m, guint node, guint sym)
 		return c;
 	c = new_node(m);
 	Node *nd = &m->nodes[node];
-	if (!nd->child) {
+	if (node == 0) {
+		if (sym >= m->root_cap) {
+			guint cap = MAX(2 * m->root_cap, MAX(sym + 1, 1024));
+			m->root = g_renew(guint, m->root, cap);
+			memset(m->root + m->root_cap, 0, (cap - m->root_cap) * sizeof *m->root);
+			m->root_cap = cap;
+		}
+		m->root[sym] = c;
+	} else if (!nd->child) {
 		nd->sym = sym;
 		nd->child = c;
 	} else {
@@ -480,6 +491,7 @@ etq_matcher_free(EtqMatcher *m)
 	g_free(m->stem_heads);
 	g_array_free(m->prefix_lens, TRUE);
 	g_free(m->nodes);
+	g_free(m->root);
 	g_free(m->ends);
 	g_array_free(m->gaps, TRUE);
 	g_free(m->members);
