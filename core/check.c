@@ -524,15 +524,23 @@ etq_check_text(EtqRules *rules, EtqScratch *s, int lang, const EtqEvent *ev,
 	    etq_addressed_to_other(rules, s, lang, ev->me))
 		return;
 	guint first_out = out->len;
-	const GArray *hit_rules = s->match.hit_rules;
-	for (guint i = 0; i < rules->scan_rules->len; i++) {
-		const EtqRule *rule = g_ptr_array_index(rules->scan_rules, i);
-		if (in_language(rule, lang)) /* most are another language's */
-			try_rule(rules, s, rule, lang, ev, ctx, conv, out, first_out);
-	}
-	for (guint i = 0; i < hit_rules->len; i++) {
-		const EtqRule *rule = g_ptr_array_index(rules->all_rules, g_array_index(hit_rules, guint, i));
-		if (!rule->regex && !rule->flags[SLOT_MATCH])
+	/* In file order, so a category reports the first of its rules that
+	 * fires: the rules that scan every message (patterns, `?`, <link>)
+	 * merged with those a phrase hit (both lists are by index). */
+	const GPtrArray *scan = rules->scan_rules;
+	const GArray *hits = s->match.hit_rules;
+	for (guint a = 0, b = 0; a < scan->len || b < hits->len;) {
+		const EtqRule *next_scan = a < scan->len ? g_ptr_array_index(scan, a) : NULL;
+		guint next_hit = b < hits->len ? g_array_index(hits, guint, b) : G_MAXUINT;
+		if (next_scan && next_scan->index <= next_hit) {
+			a++;
+			if (in_language(next_scan, lang)) /* most are another language's */
+				try_rule(rules, s, next_scan, lang, ev, ctx, conv, out, first_out);
+			continue;
+		}
+		b++;
+		const EtqRule *rule = g_ptr_array_index(rules->all_rules, next_hit);
+		if (!rule->regex && !rule->flags[SLOT_MATCH]) /* a scanning rule's turn is above */
 			try_rule(rules, s, rule, lang, ev, ctx, conv, out, first_out);
 	}
 }

@@ -283,13 +283,7 @@ GArray *
 ref_findings(EtqRules *rules, const RefMatch *m, const EtqText *text, int lang, const char *const *regexes)
 {
 	GArray *out = g_array_new(FALSE, FALSE, sizeof(RefFinding));
-	for (int pass = 0; pass < 2; pass++) {
-		for (guint i = 0; i < rules->all_rules->len; i++) {
-			const EtqRule *rule = g_ptr_array_index(rules->all_rules, i);
-			gboolean scan = regexes[i] || rule->flags[SLOT_MATCH];
-			if (scan == (pass == 0))
-				try_rule(rules, rule, m, text, lang, regexes[i], out);
-		}
-	}
+	for (guint i = 0; i < rules->all_rules->len; i++)
+		try_rule(rules, g_ptr_array_index(rules->all_rules, i), m, text, lang, regexes[i], out);
 	return out;
 }
