@@ -121,19 +121,30 @@ new_node(EtqMatcher *m)
 	return m->n_nodes++;
 }
 
-/* The node the word edge sym leads to from node, or 0 (the root) if none. */
+/* The node the word edge sym leads to from nd (node, not the root), or 0
+ * (the root) if none. */
 static inline guint
-edge(const EtqMatcher *m, guint node, guint sym)
+word_child(const EtqMatcher *m, const Node *nd, guint node, guint sym)
 {
-	if (node == 0) /* the root: every message looks up every word there */
-		return sym < m->root_cap ? m->root[sym] : 0;
-	const Node *nd = &m->nodes[node];
 	if (nd->sym == sym && (nd->child & ~MORE_EDGES))
 		return nd->child & ~MORE_EDGES;
 	if (!(nd->child & MORE_EDGES))
 		return 0;
 	guint c = etq_table_get(&m->edges, (guint64)node << 32 | sym);
 	return c ? c - 1 : 0;
+}
+
+/* The root's child by sym, or 0: every message looks up every word there. */
+static inline guint
+root_child(const EtqMatcher *m, guint sym)
+{
+	return sym < m->root_cap ? m->root[sym] : 0;
+}
+
+static inline guint
+edge(const EtqMatcher *m, guint node, guint sym)
+{
+	return node ? word_child(m, &m->nodes[node], node, sym) : root_child(m, sym);
 }
 
 static guint
@@ -654,7 +665,7 @@ walk(Run *r, guint node, guint pos)
 	if (pos >= r->n)
 		return;
 	for (guint s = m->tok_off[pos]; s < m->tok_off[pos + 1]; s++) {
-		guint c = edge(m, node, m->tok_syms[s]);
+		guint c = word_child(m, nd, node, m->tok_syms[s]);
 		if (c)
 			walk(r, c, pos + 1);
 	}
@@ -771,7 +782,7 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 		m->n_found = 0;
 		r.start = i;
 		for (guint s = m->tok_off[i]; s < m->tok_off[i + 1]; s++) { /* the root: no ends, no gaps */
-			guint c = edge(m, 0, m->tok_syms[s]);
+			guint c = root_child(m, m->tok_syms[s]);
 			if (c)
 				walk(&r, c, i + 1);
 		}

@@ -2,16 +2,16 @@
 #include <string.h>
 #include "table.h"
 
-/* How full a table may get: one of integer keys to 3/4 (its probes
- * compare keys only, and the trie's edges are most of a matcher's memory);
- * one of texts to 1/2 (a probe past a slot may compare texts). */
-#define FULL(t, num, den) ((t)->n * (den) > (t)->mask * (num))
+/* A table fills to 1/2: most look-ups (a message's words, the trie's
+ * edges) are misses, which probe to the end of a run. */
+#define FULL(t) ((t)->n * 2 > (t)->mask)
 
+/* The smallest mask whose table holds expect keys. */
 static guint
-mask_for(guint expect, guint num, guint den)
+mask_for(guint expect)
 {
 	guint mask = 255;
-	while (expect * den > mask * num)
+	while (expect * 2 > mask)
 		mask = mask * 2 + 1;
 	return mask;
 }
@@ -19,7 +19,7 @@ mask_for(guint expect, guint num, guint den)
 void
 etq_table_init(EtqTable *t, guint expect)
 {
-	t->mask = mask_for(expect, 3, 4);
+	t->mask = mask_for(expect);
 	t->n = 0;
 	/* one allocation: keys, then the values (zero: empty) */
 	t->keys = g_malloc((t->mask + 1) * (sizeof *t->keys + sizeof *t->vals));
@@ -41,7 +41,7 @@ etq_table_put(EtqTable *t, guint64 key, guint val)
 		t->n++;
 	t->keys[i] = key;
 	t->vals[i] = val + 1;
-	if (!FULL(t, 3, 4))
+	if (!FULL(t))
 		return;
 	EtqTable old = *t;
 	etq_table_init(t, old.n);
@@ -80,7 +80,7 @@ texts_slot(const EtqTexts *t, const char *s, gsize len, guint32 hash)
 void
 etq_texts_init(EtqTexts *t, guint expect)
 {
-	t->mask = mask_for(expect, 1, 2);
+	t->mask = mask_for(expect);
 	t->n = 0;
 	t->keys = g_new(const char *, t->mask + 1);
 	t->hashes = g_new(guint32, t->mask + 1);
@@ -127,7 +127,7 @@ etq_texts_put(EtqTexts *t, const char *key, gsize len, guint val)
 	t->keys[i] = key;
 	t->hashes[i] = hash;
 	t->vals[i] = val + 1;
-	if (!FULL(t, 1, 2))
+	if (!FULL(t))
 		return;
 	EtqTexts old = *t;
 	etq_texts_init(t, old.n);
