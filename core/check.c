@@ -135,7 +135,7 @@ trailing_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 }
 
 /* The word a message is addressed to (@maria, "anna: …", "hey Tom, …",
- * "Chiara come va?", "Frau Weber, …", "…, Anna?"), or -1. */
+ * "Chiara come va?", "…, Anna?"), or -1. */
 static int
 addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 {
@@ -157,10 +157,6 @@ addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 			return i;
 		/* "Hei Sigrid! …" */
 		if (i > 0 && (tok->next == '!' || tok->next == '.') && capitalised_name(rules, s, lang, i))
-			return i;
-		/* "Monsieur Dubois, …", "Frau Weber, …", "Anna Lena, …" */
-		if (etq_text_token(t, i + 1)->next == ',' && capitalised_name(rules, s, lang, i) &&
-		    capitalised_name(rules, s, lang, i + 1))
 			return i;
 	}
 	return trailing_name(rules, s, lang, n - 1) ? (int)n - 1 : -1;

@@ -715,13 +715,6 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "public-ask");
 	ev.text = "Rust! could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
-	/* a title or first name and a name before a comma */
-	ev.text = "Mrs Weber, could you introduce me to your boss?";
-	assert_feed(f, ev, "public-ask");
-	ev.text = "Mrs weber, could anyone introduce me to rust?";
-	assert_feed(f, ev, "");
-	ev.text = "Mrs Weber could anyone introduce me to rust?";
-	assert_feed(f, ev, "");
 }
 
 static void
