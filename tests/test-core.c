@@ -715,6 +715,15 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "public-ask");
 	ev.text = "Rust! could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
+	/* a title of the language's list and a name before a comma or colon */
+	ev.text = "Mrs Weber, could you introduce me to your boss?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Dr. Rossi: could you introduce me to your boss?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Mrs weber, could you introduce me to your boss?";
+	assert_feed(f, ev, "");
+	ev.text = "Happy Birthday, could you introduce me to your boss?";
+	assert_feed(f, ev, "");
 }
 
 static void
