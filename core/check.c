@@ -319,6 +319,14 @@ when_holds(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang,
 
 /* ---- slots ---- */
 
+/* Does a whole-message sign of the flags hold (?, <link>, <laugh>)? */
+static gboolean
+message_flag(const EtqText *t, guint flags)
+{
+	return ((flags & SLOT_QMARK) && t->question_mark) || ((flags & SLOT_LINK) && t->has_link) ||
+	       ((flags & SLOT_LAUGH) && t->laugh);
+}
+
 static gboolean
 slot_hit(const EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 {
@@ -326,7 +334,7 @@ slot_hit(const EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 	if (slot < N_SLOTS && s->match.hits->len > rule->index &&
 	    g_array_index(s->match.hits, EtqRuleHit, rule->index).hit[slot])
 		return TRUE;
-	return ((f & SLOT_QMARK) && s->text.question_mark) || ((f & SLOT_LINK) && s->text.has_link);
+	return message_flag(&s->text, f);
 }
 
 static gboolean
@@ -380,7 +388,7 @@ places(const EtqRules *rules, EtqScratch *s, const EtqRule *rule, EtqSlot slot)
 		g_array_append_val(out, p);
 	}
 	guint f = rule->flags[slot];
-	if (((f & SLOT_QMARK) && s->text.question_mark) || ((f & SLOT_LINK) && s->text.has_link)) {
+	if (message_flag(&s->text, f)) {
 		Place p = { -1, -1, 0, s->text.len };
 		g_array_append_val(out, p);
 	}

@@ -20,7 +20,7 @@ const char *etq_lang_code(const EtqRules *rules, int lang);
 /* The phrase slots of a rule: EXCLUDE holds the phrases (negations,
  * reported speech) after which a match in the same sentence does not count. */
 typedef enum { SLOT_MATCH, SLOT_ALSO, SLOT_UNLESS, SLOT_EXCLUDE, N_SLOTS } EtqSlot;
-enum { SLOT_QMARK = 1, SLOT_LINK = 2, SLOT_PLACEHOLDER = 4 };
+enum { SLOT_QMARK = 1, SLOT_LINK = 2, SLOT_PLACEHOLDER = 4, SLOT_LAUGH = 8 };
 /* Spans of a message a rule does not read ("ignore"). */
 enum { IGNORE_QUOTES = 1, IGNORE_CODE = 2 };
 /* How near an also/unless phrase must be to a match: anywhere, N words, or the same sentence. */
@@ -67,7 +67,7 @@ typedef struct EtqRule {
 	guint8 dirs, chats;   /* DIR_* / CHAT_* bits */
 	int lang;             /* index, or ETQ_LANG_ANY */
 	GPtrArray *phrases[N_SLOTS]; /* normalised phrase strings */
-	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK, SLOT_PLACEHOLDER */
+	guint8 flags[N_SLOTS];        /* SLOT_QMARK, SLOT_LINK, SLOT_PLACEHOLDER, SLOT_LAUGH */
 	int near[N_SLOTS];            /* of SLOT_ALSO, SLOT_UNLESS: NEAR_* or a number of words */
 	guint8 ignore;                /* IGNORE_* */
 	guint min_words;              /* the message needs at least this many words; 0: any */

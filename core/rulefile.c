@@ -140,6 +140,10 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 		rule->flags[slot] |= SLOT_LINK;
 		return TRUE;
 	}
+	if (strcmp(s, "<laugh>") == 0) {
+		rule->flags[slot] |= SLOT_LAUGH;
+		return TRUE;
+	}
 	if (strcmp(s, "<placeholder>") == 0) {
 		rule->flags[slot] |= SLOT_PLACEHOLDER;
 		return TRUE;
@@ -157,7 +161,7 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 }
 
 /* Most entries are plain words without a mistake: they need no path. "?"
- * is not one (no letters); "@list", "<link>", "<placeholder>" and phrases
+ * is not one (no letters); "@list", "<link>", "<laugh>", "<placeholder>" and phrases
  * with grammar (parsed once, the tree kept for the matcher) are looked at
  * below. */
 static gboolean

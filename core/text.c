@@ -129,6 +129,20 @@ starts_link(const char *p, const char *end)
 	       (n > 4 && g_ascii_strncasecmp(p, "www.", 4) == 0);
 }
 
+/* An emoji that marks a line as a joke, the way "haha" does:
+ * 😁 😂 😄 😆 😛 😜 😝 😹 🤣 🤪 (not 😅, a nervous "sorry", nor 😉 and 😏,
+ * which wink at a demand as often as at a joke). */
+static gboolean
+laughing(gunichar c)
+{
+	static const gunichar laughs[] = { 0x1F601, 0x1F602, 0x1F604, 0x1F606, 0x1F61B,
+	                                   0x1F61C, 0x1F61D, 0x1F639, 0x1F923, 0x1F92A };
+	for (gsize i = 0; c >= 0x1F600 && i < G_N_ELEMENTS(laughs); i++)
+		if (laughs[i] == c)
+			return TRUE;
+	return FALSE;
+}
+
 static gboolean
 is_space(gunichar c)
 {
@@ -247,6 +261,7 @@ etq_text_scan(EtqText *t, const char *text)
 	t->n_words = 0;
 	t->question_mark = FALSE;
 	t->has_link = FALSE;
+	t->laugh = FALSE;
 	t->valid_len = t->len;
 	t->ascii = TRUE;
 
@@ -278,6 +293,8 @@ etq_text_scan(EtqText *t, const char *text)
 		}
 		if (c == '?' || c == 0xFF1F)
 			t->question_mark = TRUE;
+		else if (laughing(c))
+			t->laugh = TRUE;
 		else if ((c == (gunichar)-1 || c == (gunichar)-2) && t->valid_len == t->len)
 			t->valid_len = p - t->text;
 		after_space = is_space(c) || c == '(' || c == '<' || c == '"';

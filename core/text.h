@@ -23,6 +23,7 @@ typedef struct {
 	guint n_words;      /* tokens that are not links */
 	gboolean question_mark;
 	gboolean has_link;
+	gboolean laugh;     /* a laughing emoji: 😂 🤣 😜 … (<laugh>) */
 	gsize valid_len;    /* bytes before the first invalid UTF-8 sequence */
 	gboolean ascii;     /* no byte above 0x7F */
 } EtqText;

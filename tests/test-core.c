@@ -1048,6 +1048,10 @@ test_v2_min_words(void)
 	EtqRules *rules = v2_rules();
 	assert_fired(rules, "send me the answers to the quiz", ETQ_DIR_OUT, "x-long");
 	assert_fired(rules, "send me that", ETQ_DIR_OUT, "");
+	/* <laugh>: a laughing emoji anywhere, not a nervous one */
+	assert_fired(rules, "send me the answers to the quiz \xf0\x9f\x98\x82", ETQ_DIR_OUT, "");
+	assert_fired(rules, "send me the answers \xf0\x9f\xa4\xa3 to the quiz", ETQ_DIR_OUT, "");
+	assert_fired(rules, "send me the answers to the quiz \xf0\x9f\x98\x85", ETQ_DIR_OUT, "x-long");
 	etq_rules_free(rules);
 }
 

@@ -29,7 +29,7 @@ static const char *const vocab[] = {
 	"RECOMMENDED", "Co-Op", "café", "cafe", "naïve", "x",
 };
 static const char *const links[] = { "http://ex.am/ple", "www.co-op.org" };
-static const char *const seps[] = { " ", " ", " ", ", ", "-", "? ", "!", "\n", "'", " … ", "@", ": " };
+static const char *const seps[] = { " ", " ", " ", ", ", "-", "? ", "!", "\n", "'", " … ", "@", ": ", " \xf0\x9f\x98\x82 " };
 /* Patterns whose first part may be absent, and plain ones; W is a word. */
 static const char *const regex_forms[] = {
 	"(?:W)?W", "(W)*W", "(W)?W", "W?W", "\\bW\\b", "[{\\[]W[}\\]]", "^W", "W$", "W|W", "(?i)W", "\\?",
@@ -153,6 +153,8 @@ phrases(Bytes *b, guint max)
 			cJSON_AddItemToArray(arr, cJSON_CreateString("?"));
 		else if (k == 1)
 			cJSON_AddItemToArray(arr, cJSON_CreateString("<link>"));
+		else if (k == 2)
+			cJSON_AddItemToArray(arr, cJSON_CreateString("<laugh>"));
 		else
 			add_valid_phrase(b, arr);
 	}

@@ -250,7 +250,7 @@ static gboolean
 flag_hit(const EtqRule *rule, EtqSlot slot, const EtqText *text)
 {
 	return ((rule->flags[slot] & SLOT_QMARK) && text->question_mark) ||
-	       ((rule->flags[slot] & SLOT_LINK) && text->has_link);
+	       ((rule->flags[slot] & SLOT_LINK) && text->has_link) || ((rule->flags[slot] & SLOT_LAUGH) && text->laugh);
 }
 
 static void
