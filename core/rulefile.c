@@ -82,15 +82,12 @@ expand_profile_list(EtqLoad *c, const char *name)
 static gboolean
 add_profile_list(EtqLoad *c, const char *name, EtqRule *rule, EtqSlot slot)
 {
-	EtqRule *holder = g_hash_table_lookup(c->expanded, name);
+	EtqRule *holder = expand_profile_list(c, name);
 	if (!holder) {
-		holder = expand_profile_list(c, name);
-		if (!holder) {
-			etq_fail(c, c->at->str, "no list \"@%s\" in this file or the language profile", name);
-			return FALSE;
-		}
-		g_hash_table_insert(c->expanded, (gpointer)name, holder);
+		etq_fail(c, c->at->str, "no list \"@%s\" in this file or the language profile", name);
+		return FALSE;
 	}
+	g_hash_table_insert(c->expanded, (gpointer)name, holder);
 	add_expanded(holder, rule, slot);
 	return TRUE;
 }
@@ -114,17 +111,14 @@ expand_file_list(EtqLoad *c, const cJSON *list, const char *name, int depth)
 static gboolean
 add_file_list(EtqLoad *c, const cJSON *list, const char *name, EtqRule *rule, EtqSlot slot, int depth)
 {
-	EtqRule *holder = g_hash_table_lookup(c->expanded, name);
-	if (!holder) {
-		if (depth > 4) {
-			etq_fail(c, "lists", "lists nest too deeply at \"@%s\"", name);
-			return FALSE;
-		}
-		holder = expand_file_list(c, list, name, depth);
-		if (!holder)
-			return FALSE;
-		g_hash_table_insert(c->expanded, (gpointer)name, holder);
+	if (depth > 4) {
+		etq_fail(c, "lists", "lists nest too deeply at \"@%s\"", name);
+		return FALSE;
 	}
+	EtqRule *holder = expand_file_list(c, list, name, depth);
+	if (!holder)
+		return FALSE;
+	g_hash_table_insert(c->expanded, (gpointer)name, holder);
 	add_expanded(holder, rule, slot);
 	return TRUE;
 }
@@ -152,6 +146,13 @@ add_phrase_entry(EtqLoad *c, const char *s, EtqRule *rule, EtqSlot slot, int dep
 		if (!etq_phrase_valid(c, c->at->str, s))
 			return FALSE;
 		g_ptr_array_add(rule->phrases[slot], g_string_chunk_insert(c->strings, s));
+		return TRUE;
+	}
+	/* a list used before: no walk through the file's lists (the first
+	 * expansion of a name already chose the file's list or the profile's) */
+	EtqRule *holder = g_hash_table_lookup(c->expanded, s + 1);
+	if (holder) {
+		add_expanded(holder, rule, slot);
 		return TRUE;
 	}
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(c->lists, s + 1);
