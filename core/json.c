@@ -179,12 +179,8 @@ unescape(const char *s, const char *end, char *out)
 }
 
 /* Bytes that end the plain run of a string: its quote, an escape, and
- * the control characters JSON wants escaped. */
-static gboolean
-special(guchar c)
-{
-	return c < 0x20 || c == '"' || c == '\\';
-}
+ * the control characters JSON wants escaped (a table: one look per byte). */
+static const guint8 special[256] = { [0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1 };
 
 /* The string at r->p (its opening quote), or NULL. */
 static char *
@@ -193,7 +189,7 @@ read_string(Reader *r)
 	const char *s = r->p + 1, *end = s;
 	gboolean escaped = FALSE;
 	for (;;) {
-		while (!special(*end))
+		while (!special[(guchar)*end])
 			end++;
 		if (*end == '"')
 			break;
