@@ -212,6 +212,7 @@ struct EtqSpans {
 	guint *sentence;       /* per token: its sentence's number */
 	guint8 *skip;          /* per token: IGNORE_* of the spans it starts in */
 	guint cap;
+	gsize marked;          /* bytes of marks that belong to the current message */
 	guint8 marks[SPAN_TEXT_MAX]; /* per byte: IGNORE_* of the spans it lies in */
 };
 

@@ -81,6 +81,7 @@ struct EtqMatcher {
 	EtqOccurrence *found, *occ;
 	guint n_found, found_cap, n_occ, occ_cap;
 	guint *hit_rules, n_hit;              /* room for every rule */
+	guint64 *hit_bits;                    /* a bit per rule: hit by this message */
 };
 
 /* Makes room for element `len` of a growing array. */
@@ -451,6 +452,7 @@ etq_matcher_build(EtqRules *rules)
 	m->seen_words = g_byte_array_new();
 	m->n_rules = rules->all_rules->len;
 	m->hit_rules = g_new(guint, m->n_rules + 1);
+	m->hit_bits = g_new0(guint64, m->n_rules / 64 + 1);
 	new_node(m); /* the root */
 	m->n_langs = rules->profiles->len;
 	m->stems = g_new0(EtqTexts, m->n_langs);
@@ -515,6 +517,7 @@ etq_matcher_free(EtqMatcher *m)
 	g_free(m->found);
 	g_free(m->occ);
 	g_free(m->hit_rules);
+	g_free(m->hit_bits);
 	g_free(m);
 }
 
@@ -681,11 +684,15 @@ cmp_found(const void *a, const void *b)
 	return (y->tok_end > x->tok_end) - (y->tok_end < x->tok_end);
 }
 
-static int
-cmp_uint(const void *a, const void *b)
+/* The rules hit, in file order, from their bits (which it clears). */
+static guint
+hit_rules_in_order(EtqMatcher *m)
 {
-	guint x = *(const guint *)a, y = *(const guint *)b;
-	return (x > y) - (x < y);
+	guint n = 0;
+	for (guint w = 0; n < m->n_hit; w++)
+		for (; m->hit_bits[w]; m->hit_bits[w] &= m->hit_bits[w] - 1)
+			m->hit_rules[n++] = w * 64 + (guint)__builtin_ctzll(m->hit_bits[w]);
+	return n;
 }
 
 static void
@@ -701,8 +708,10 @@ record_member(EtqMatcher *m, EtqMatch *mt, guint member, const EtqOccurrence *o)
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
-	if (!memchr(h->hit, 1, sizeof h->hit))
-		m->hit_rules[m->n_hit++] = owner;
+	if (!memchr(h->hit, 1, sizeof h->hit)) {
+		m->hit_bits[owner / 64] |= G_GUINT64_CONSTANT(1) << (owner % 64);
+		m->n_hit++;
+	}
 	/* the earliest match, and the longest there */
 	if (slot == SLOT_MATCH && (!h->hit[SLOT_MATCH] || (h->tok_start == o->tok_start && o->tok_end > h->tok_end))) {
 		h->tok_start = o->tok_start;
@@ -789,15 +798,7 @@ etq_matcher_run(EtqMatcher *m, const EtqText *text, EtqMatch *mt)
 		if (m->n_found)
 			record_found(m, mt);
 	}
-	if (m->n_hit > 16)
-		qsort(m->hit_rules, m->n_hit, sizeof *m->hit_rules, cmp_uint);
-	for (guint k = 1; m->n_hit <= 16 && k < m->n_hit; k++)
-		for (guint j = k; j > 0 && m->hit_rules[j - 1] > m->hit_rules[j]; j--) {
-			guint x = m->hit_rules[j];
-			m->hit_rules[j] = m->hit_rules[j - 1];
-			m->hit_rules[j - 1] = x;
-		}
-	set_array(mt->hit_rules, m->hit_rules, m->n_hit, sizeof *m->hit_rules);
+	set_array(mt->hit_rules, m->hit_rules, hit_rules_in_order(m), sizeof *m->hit_rules);
 	set_array(mt->occurrences, m->occ, m->n_occ, sizeof *m->occ);
 	if (n > RUN_KEEP) { /* a long message: its buffers go back */
 		g_clear_pointer(&m->tok_syms, g_free);

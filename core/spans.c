@@ -302,6 +302,8 @@ static gboolean
 all_caps(const char *s, gsize len, guint *letters)
 {
 	*letters = 0;
+	if (len && g_ascii_islower(*s)) /* most words, without decoding */
+		return FALSE;
 	for (const char *p = s; p < s + len; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (g_unichar_islower(c))
@@ -388,7 +390,8 @@ etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp)
 	find_bracketed(rules->slot_words, t->text, len, sp->skipped, sp->placeholders);
 	find_capitals(rules->slot_words, t, len, sp->skipped, sp->placeholders);
 	/* the kinds of span every byte lies in, so that a token asks once */
-	memset(sp->marks, 0, sizeof sp->marks);
+	sp->marked = len;
+	memset(sp->marks, 0, len);
 	for (guint k = 0; k < sp->skipped->len; k++) {
 		const EtqSpan *s = &g_array_index(sp->skipped, EtqSpan, k);
 		for (gsize b = s->start; b < MIN(s->end, len); b++)
@@ -410,5 +413,5 @@ etq_spans_find(const EtqRules *rules, const EtqText *t, EtqSpans *sp)
 guint8
 etq_spans_kind_at(const EtqSpans *sp, gsize at)
 {
-	return at < SPAN_TEXT_MAX ? sp->marks[at] : 0;
+	return at < sp->marked ? sp->marks[at] : 0;
 }
