@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <cJSON.h>
 #include "etiquette.h"
+#include "internal.h"
+#include "load.h"
 
 #define FIXTURES "tests/fixtures/rules"
 
@@ -105,6 +107,82 @@ test_broken_files(void)
 	g_free(c);
 	etq_state_free(st);
 	g_ptr_array_unref(errors);
+	etq_rules_free(rules);
+}
+
+/* json.c's tree of a file, printed as cJSON prints it; *plain: json.c read
+ * it itself (not cJSON). */
+static char *
+json_read_as(EtqRules *rules, const char *path, gboolean *plain)
+{
+	EtqJson json;
+	guint n_errors = 0;
+	cJSON *root = etq_load_json(rules, path, &json, NULL, &n_errors);
+	g_assert_nonnull(root);
+	*plain = json.blocks != NULL;
+	char *printed = cJSON_PrintUnformatted(root);
+	etq_json_clear(&json);
+	return printed;
+}
+
+/* json.c builds the tree cJSON would: every shipped rule file (all read by
+ * json.c itself) and texts with escapes, numbers and nesting. */
+static void
+test_json_as_cjson(void)
+{
+	static const char *const texts[] = {
+		"{\"a\": \"caf\\u00e9 \\\"q\\\" \\\\ \\/ \\n\\t\", \"n\": [1, -2.5e3, 0, 1E-2, true, false, null],"
+		" \"o\": {}, \"e\": []}",
+		"[\"\\ud83d\\ude00\", \"\xc3\xbc\", 123456789012, -0, 0.1]",
+		"  {\"nested\": {\"deep\": [[[{\"x\": 1}]]]}}\n",
+		"{\"a\": \"\\u0000\"}",
+	};
+	EtqRules *rules = etq_rules_new();
+	GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+	GDir *sets = g_dir_open("rules", 0, NULL);
+	g_assert_nonnull(sets);
+	for (const char *set; (set = g_dir_read_name(sets));) {
+		char *dir = g_build_filename("rules", set, NULL);
+		GDir *files = g_dir_open(dir, 0, NULL);
+		for (const char *f; files && (f = g_dir_read_name(files));)
+			if (g_str_has_suffix(f, ".json"))
+				g_ptr_array_add(paths, g_build_filename(dir, f, NULL));
+		if (files)
+			g_dir_close(files);
+		g_free(dir);
+	}
+	g_dir_close(sets);
+	g_assert_cmpuint(paths->len, >, 30);
+	guint shipped = paths->len;
+	char *tmp = g_dir_make_tmp("etq-XXXXXX", NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+		char *path = g_strdup_printf("%s/%u.json", tmp, i);
+		g_assert_true(g_file_set_contents(path, texts[i], -1, NULL));
+		g_ptr_array_add(paths, path);
+	}
+	for (guint i = 0; i < paths->len; i++) {
+		const char *path = g_ptr_array_index(paths, i);
+		gboolean plain;
+		char *ours = json_read_as(rules, path, &plain);
+		char *text = NULL;
+		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+		cJSON *theirs_tree = cJSON_Parse(text);
+		char *theirs = cJSON_PrintUnformatted(theirs_tree);
+		if (g_strcmp0(ours, theirs) != 0)
+			g_error("%s: json.c read %s, cJSON %s", path, ours, theirs);
+		/* the shipped files and the first texts are json.c's own reading */
+		if (i < shipped + 3)
+			g_assert_true(plain);
+		cJSON_Delete(theirs_tree);
+		cJSON_free(ours);
+		cJSON_free(theirs);
+		g_free(text);
+		if (i >= shipped)
+			g_unlink(path);
+	}
+	g_rmdir(tmp);
+	g_free(tmp);
+	g_ptr_array_unref(paths);
 	etq_rules_free(rules);
 }
 
@@ -1222,6 +1300,7 @@ main(int argc, char **argv)
 #define T(path, fn) g_test_add("/core/" path, Fixture, NULL, setup, fn, teardown)
 	T("load/sets", test_load_sets);
 	g_test_add_func("/core/load/broken-files", test_broken_files);
+	g_test_add_func("/core/load/json-as-cjson", test_json_as_cjson);
 	g_test_add_func("/core/load/catastrophic-pattern", test_catastrophic_pattern);
 	g_test_add_func("/core/load/override", test_override);
 	g_test_add_func("/core/load/bounded-pattern", test_bounded_pattern);
