@@ -293,6 +293,7 @@ etq_rules_free(EtqRules *rules)
 		g_hash_table_destroy(rules->slot_words);
 	if (rules->parsed)
 		g_hash_table_destroy(rules->parsed);
+	etq_json_blocks_free(&rules->json_spare); /* a file read outside a load leaves its blocks here */
 	g_free(rules);
 }
 

@@ -131,8 +131,7 @@ static void
 test_json_as_cjson(void)
 {
 	static const char *const texts[] = {
-		"{\"a\": \"caf\\u00e9 \\\"q\\\" \\\\ \\/ \\n\\t\", \"n\": [1, -2.5e3, 0, 1E-2, true, false, null],"
-		" \"o\": {}, \"e\": []}",
+		"{\"a\": \"caf\\u00e9 \\\"q\\\" \\\\ \\/ \\n\\t\", \"n\": [1, -2.5e3, 0, 1E-2, true, false, null], \"o\": {}, \"e\": []}",
 		"[\"\\ud83d\\ude00\", \"\xc3\xbc\", 123456789012, -0, 0.1]",
 		"  {\"nested\": {\"deep\": [[[{\"x\": 1}]]]}}\n",
 		"{\"a\": \"\\u0000\"}",
