@@ -2,7 +2,8 @@
  *
  * Each phrase (phrase.c) is read in all its ways — alternatives and
  * optional parts spelled out — and each way is a path in one trie whose
- * edges are words, prefixes, stems or gaps. A message is read once: every
+ * edges are words, prefixes, stems or gaps; after a group (but the first
+ * word's) the ways meet again at one node, through a gap of no words. A message is read once: every
  * token is turned into the symbols it stands for (itself, the prefixes it
  * starts with, its stem in each language that has stems), and from every
  * token the trie is walked along them. A lookup never scans a list of
@@ -175,6 +176,15 @@ child(EtqMatcher *m, guint node, guint sym)
 }
 
 static guint
+add_gap(EtqMatcher *m, guint node, guint min, guint max, guint child)
+{
+	Gap gap = { min, max, child, m->nodes[node].gaps };
+	g_array_append_val(m->gaps, gap);
+	m->nodes[node].gaps = m->gaps->len;
+	return child;
+}
+
+static guint
 gap_child(EtqMatcher *m, guint node, guint min, guint max)
 {
 	for (guint g = m->nodes[node].gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next) {
@@ -182,12 +192,18 @@ gap_child(EtqMatcher *m, guint node, guint min, guint max)
 		if (gap->min == min && gap->max == max)
 			return gap->child;
 	}
-	guint c = new_node(m);
-	Node *n = &m->nodes[node];
-	Gap gap = { min, max, c, n->gaps };
-	g_array_append_val(m->gaps, gap);
-	n->gaps = m->gaps->len;
-	return c;
+	return add_gap(m, node, min, max, new_node(m));
+}
+
+/* A gap of no words from node to the node join, where the ways of a group
+ * meet again (a gap the grammar has spans at least one word). */
+static void
+add_join(EtqMatcher *m, guint node, guint join)
+{
+	for (guint g = m->nodes[node].gaps; g; g = g_array_index(m->gaps, Gap, g - 1).next)
+		if (g_array_index(m->gaps, Gap, g - 1).child == join)
+			return;
+	add_gap(m, node, 0, 0, join);
 }
 
 static void
@@ -238,7 +254,8 @@ typedef struct {
 	int lang;          /* of the phrase's owner, or ETQ_LANG_ANY */
 } Insert;
 
-/* Where filing goes on once a sequence is done: its parents, innermost first. */
+/* Where filing goes on once a sequence is done: its parents, innermost
+ * first. One without seq is where the ways of a group meet: node i. */
 typedef struct Rest {
 	const EtqSeq *seq;
 	guint i;
@@ -263,17 +280,30 @@ intern_pieces(EtqMatcher *m, EtqSeq *seq)
 	}
 }
 
-/* Files every way of reading the rest of a phrase below node, the same
- * paths as etq_phrase_variants spells out; the ways of a group share the
- * path before it instead of each being filed from the root. */
+/* The rest of a phrase from r on, past the sequences done. */
+static const Rest *
+rest_from(const Rest *r)
+{
+	while (r && r->seq && r->i == r->seq->n)
+		r = r->up;
+	return r;
+}
+
+/* Files every way of reading the rest of a phrase below node: the same
+ * ways as etq_phrase_variants spells out. The ways of a group share the
+ * path before it, and meet again after it at a node of their own, so
+ * what follows the group is filed once, not once per way. */
 static void
 file_rest(Insert *in, const Rest *r, guint node)
 {
 	EtqMatcher *m = in->m;
-	while (r && r->i == r->seq->n)
-		r = r->up;
+	r = rest_from(r);
 	if (!r) {
 		add_end(m, node, in->phrase);
+		return;
+	}
+	if (!r->seq) { /* never at the root: ways meet only after a word */
+		add_join(m, node, r->i);
 		return;
 	}
 	const EtqPiece *p = &r->seq->pieces[r->i];
@@ -291,14 +321,26 @@ file_rest(Insert *in, const Rest *r, guint node)
 	case PIECE_GAP:
 		file_rest(in, &next, gap_child(m, node, p->min, p->max));
 		break;
-	case PIECE_GROUP:
+	case PIECE_GROUP: {
+		const Rest *after = rest_from(&next);
+		Rest join = { NULL, 0, NULL };
+		/* the root has no gaps, and there the ways share no path to save */
+		if (node && after && after->seq && p->n_alts + p->optional > 1) {
+			join.i = new_node(m);
+			after = &join;
+		} else {
+			after = &next;
+		}
 		for (guint a = 0; a < p->n_alts; a++) {
-			Rest alt = { &p->alts[a], 0, &next };
+			Rest alt = { &p->alts[a], 0, after };
 			file_rest(in, &alt, node);
 		}
 		if (p->optional)
-			file_rest(in, &next, node);
+			file_rest(in, after, node);
+		if (join.i)
+			file_rest(in, &next, join.i);
 		break;
+	}
 	}
 }
 
@@ -708,8 +750,9 @@ record_member(EtqMatcher *m, EtqMatch *mt, guint member, const EtqOccurrence *o)
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
-	if (!memchr(h->hit, 1, sizeof h->hit)) {
-		m->hit_bits[owner / 64] |= G_GUINT64_CONSTANT(1) << (owner % 64);
+	guint64 bit = G_GUINT64_CONSTANT(1) << (owner % 64);
+	if (!(m->hit_bits[owner / 64] & bit)) {
+		m->hit_bits[owner / 64] |= bit;
 		m->n_hit++;
 	}
 	/* the earliest match, and the longest there */

@@ -75,6 +75,37 @@ add_word_piece(Bytes *b, GString *out)
 	g_string_append(out, w);
 }
 
+/* A group of one to three ways, optional or not; a way may hold a group
+ * itself (ways that meet again after the inner group, then the outer). */
+static void
+add_group(Bytes *b, GString *out, int depth)
+{
+	guint alts = 1 + pick(b, 3);
+	g_string_append_c(out, '(');
+	for (guint a = 0; a < alts; a++) {
+		if (a)
+			g_string_append_c(out, '|');
+		add_word_piece(b, out);
+		switch (pick(b, 4)) {
+		case 0:
+			g_string_append_c(out, ' ');
+			add_word_piece(b, out);
+			break;
+		case 1:
+			if (depth < 2) {
+				g_string_append_c(out, ' ');
+				add_group(b, out, depth + 1);
+				if (pick(b, 2)) {
+					g_string_append_c(out, ' ');
+					add_word_piece(b, out);
+				}
+			}
+			break;
+		}
+	}
+	g_string_append(out, pick(b, 2) ? ")?" : ")");
+}
+
 static void
 add_phrase(Bytes *b, GString *out)
 {
@@ -90,21 +121,9 @@ add_phrase(Bytes *b, GString *out)
 			g_string_append_printf(out, "*%u-%u", pick(b, 2), 1 + pick(b, 3));
 			break;
 		case 2:
-		case 4: { /* a group */
-			guint alts = 1 + pick(b, 3);
-			g_string_append_c(out, '(');
-			for (guint a = 0; a < alts; a++) {
-				if (a)
-					g_string_append_c(out, '|');
-				add_word_piece(b, out);
-				if (pick(b, 3) == 0) {
-					g_string_append_c(out, ' ');
-					add_word_piece(b, out);
-				}
-			}
-			g_string_append(out, pick(b, 2) ? ")?" : ")");
+		case 4:
+			add_group(b, out, 0);
 			break;
-		}
 		default:
 			add_word_piece(b, out);
 		}
