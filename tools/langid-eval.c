@@ -3,7 +3,8 @@
  *
  * Reads files of labelled lines (one message a line; the label is the last
  * dot-separated part of the name before ".txt", as in everyday.de.txt, or
- * given as FILE=LANG) and runs every line through
+ * given as FILE=LANG; a line starting with "# " is a comment, such as a
+ * sample's header) and runs every line through
  *
  *   ours      etq_rules_language() with the rules of --rules (default rules/)
  *   textcat   libexttextcat with every fingerprint it ships (fpdb.conf), its
@@ -254,11 +255,11 @@ read_input(const char *arg, Input *in, gboolean skip_unknown)
 	}
 	in->lines = g_strsplit(text, "\n", -1);
 	g_free(text);
-	/* Drop empty lines (the last one above all) in place. */
+	/* Drop empty lines (the last one above all) and comments in place. */
 	guint j = 0;
 	for (guint i = 0; in->lines[i]; i++) {
 		g_strchomp(in->lines[i]);
-		if (in->lines[i][0])
+		if (in->lines[i][0] && !g_str_has_prefix(in->lines[i], "# "))
 			in->lines[j++] = in->lines[i];
 		else
 			g_free(in->lines[i]);
