@@ -3,8 +3,9 @@
 #
 #   make langid-eval   builds build/langid-eval and runs it on the shared corpus
 #                      (LANGID_CORPUS, default ../shared/corpus) and on the
-#                      fixed sample in tests/langid/
+#                      fixed samples in tests/langid/
 #   sh tests/langid/run.sh   the test: TAP lines over tests/langid/sample.*.txt
+#                      and short.*.txt
 #
 # libexttextcat is optional for building: without it the evaluator measures
 # our scorer only. `make check` installs it (TEST_DEPS).
@@ -33,5 +34,6 @@ langid-eval: $(BUILD)/langid-eval
 		$(BUILD)/langid-eval --rules rules $(wildcard $(LANGID_CORPUS)/everyday.*.txt) \
 			$(wildcard $(LANGID_CORPUS)/chat.en.txt); \
 	else echo "(no corpus at $(LANGID_CORPUS); set LANGID_CORPUS=DIR)"; fi
-	@echo "== the test sample (tests/langid)"
+	@echo "== the test samples (tests/langid)"
 	@$(BUILD)/langid-eval --rules rules tests/langid/sample.*.txt tests/langid/chat.en.txt
+	@$(BUILD)/langid-eval --rules rules tests/langid/short.*.txt
