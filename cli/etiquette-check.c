@@ -439,6 +439,7 @@ main(int argc, char **argv)
 	}
 	for (char **d = dirs; d && *d; d++)
 		etq_rules_load_dir(rules, *d, errors);
+	etq_rules_prepare(rules);
 	if (!toggle(rules, enable, TRUE) || !toggle(rules, disable, FALSE)) {
 		status = EXIT_USAGE;
 	} else if (do_validate) {

@@ -22,9 +22,9 @@ G_BEGIN_DECLS
 
 /* The version of the core and its interface (0.x: may still change). */
 #define ETQ_VERSION_MAJOR 0
-#define ETQ_VERSION_MINOR 2
+#define ETQ_VERSION_MINOR 3
 #define ETQ_VERSION_MICRO 0
-#define ETQ_VERSION_STRING "0.2.0"
+#define ETQ_VERSION_STRING "0.3.0"
 
 /* The version of the core actually linked, "MAJOR.MINOR.MICRO". */
 const char *etq_version(void);
@@ -73,6 +73,11 @@ void etq_rules_free(EtqRules *rules);
  * "FILE:LINE: reason"; a broken file is skipped, the others still load.
  * Returns the number of rule sets loaded from dir. */
 guint etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors);
+/* Builds what checking needs from every rule set loaded (the phrase
+ * matcher, the language model): call it once after the last
+ * etq_rules_load_dir, so that it is not the first message that waits
+ * (which would build it otherwise). */
+void etq_rules_prepare(EtqRules *rules);
 
 guint etq_rules_n_sets(const EtqRules *rules);
 const EtqRuleSet *etq_rules_get_set(const EtqRules *rules, guint i);

@@ -174,8 +174,6 @@ gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, Et
 /* Bytes it keeps between messages: the words seen, buffers (bounded). */
 gsize etq_matcher_memory(const EtqMatcher *m);
 
-/* ---- rules.c ---- */
-void etq_rules_prepare(EtqRules *rules);
 /* ---- json.c ---- */
 void etq_json_blocks_free(EtqJsonBlock **blocks);
 /* The first enabled rule of a detector, or NULL. */

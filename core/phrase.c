@@ -108,6 +108,8 @@ take_tokens(Parser *ps, const char *end)
 	return first;
 }
 
+#define VARIANTS_ERROR "can be read in more than 256 ways (alternatives × optional parts)"
+
 /* The words of the piece ending at end: the last one gets `last`, the
  * others `each`. Returns the number of letters of a prefix's piece (its
  * length is checked), of words for the others (0: no word, no letter). */
@@ -212,6 +214,8 @@ parse_group(Parser *ps, EtqSeq *seq)
 		ok = parse_seq(ps, &alts[n_alts++]);
 		if (ok && alts[n_alts - 1].n == 0)
 			ok = FALSE, ps->error = "has an empty alternative";
+		else if (ok && n_alts > ETQ_VARIANTS_MAX) /* and n_alts fits its field */
+			ok = FALSE, ps->error = VARIANTS_ERROR;
 	} while (ok && *ps->p == '|');
 	/* parse_seq may have moved seq->pieces: find the group again */
 	group = &seq->pieces[seq->n - 1];
@@ -443,7 +447,7 @@ copy_seq(Block **block, EtqSeq *to, const EtqSeq *from, const char *old, const c
 	                            to->n * sizeof *to->pieces) : NULL;
 	for (guint i = 0; i < to->n; i++) {
 		EtqPiece *p = &to->pieces[i];
-		if (p->word)
+		if (p->kind != PIECE_GROUP && p->word)
 			p->word = words + (p->word - old);
 		if (p->n_alts)
 			p->alts = block_alloc(block, p->n_alts * sizeof *p->alts);
@@ -474,7 +478,7 @@ place_words(EtqSeq *seq, const char *words)
 {
 	for (guint i = 0; i < seq->n; i++) {
 		EtqPiece *p = &seq->pieces[i];
-		if (p->word)
+		if (p->kind != PIECE_GROUP && p->word)
 			p->word = words + GPOINTER_TO_UINT(p->word) - 1;
 		for (guint a = 0; a < p->n_alts; a++)
 			place_words(&p->alts[a], words);
@@ -494,7 +498,7 @@ etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 	tree->blocks = ps.blocks;
 	place_words(seq, seq->words);
 	if (ok && count_variants(seq) > ETQ_VARIANTS_MAX)
-		ps.error = "can be read in more than 256 ways (alternatives × optional parts)";
+		ps.error = VARIANTS_ERROR;
 	else if (ok)
 		check_ways(seq, &ps.error);
 	*error = ps.error;

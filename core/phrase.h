@@ -27,13 +27,15 @@ typedef struct {
 } EtqSeq;
 
 struct EtqPiece {
-	EtqPieceKind kind;
-	const char *word;     /* WORD, PREFIX, STEM */
-	guint min, max;       /* GAP */
-	EtqSeq *alts;         /* GROUP */
-	guint n_alts;
-	gboolean optional;    /* GROUP */
+	union {
+		const char *word; /* WORD, PREFIX, STEM */
+		EtqSeq *alts;     /* GROUP */
+	};
 	guint sym;            /* WORD, PREFIX: the matcher's symbol, set when it files the phrase */
+	guint16 n_alts;       /* GROUP (at most ETQ_VARIANTS_MAX) */
+	guint8 kind;          /* EtqPieceKind */
+	guint8 optional;      /* GROUP */
+	guint8 min, max;      /* GAP (at most ETQ_GAP_MAX) */
 };
 
 /* The phrase as a sequence; NULL and *error (a sentence completing

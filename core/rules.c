@@ -324,11 +324,10 @@ etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 	}
 	g_ptr_array_unref(names);
 	etq_json_blocks_free(&rules->json_spare);
-	etq_rules_prepare(rules); /* at load, not on the first message in the UI */
 	return loaded;
 }
 
-/* Numbers every rule and builds the matcher, once after a load. */
+/* Numbers every rule and builds the matcher, once after the last folder. */
 void
 etq_rules_prepare(EtqRules *rules)
 {

@@ -109,6 +109,7 @@ EtqRules *etqp_load_rules(GPtrArray *errors)
 		load_dir(rules, user, errors);
 	else if (user != NULL && errors != NULL)
 		g_ptr_array_add(errors, g_strdup_printf(_("%s: not a folder"), user));
+	etq_rules_prepare(rules); /* once for both folders, before any message */
 	g_free(shipped);
 	g_free(user);
 	return rules;

@@ -403,6 +403,8 @@ test_phrase_errors(void)
 		{ "*", "a *0-6 b *0-6 c", "p.json:3: phrase \"a *0-6 b *0-6 c\" skips more than 10 words" },
 		{ "*", "~recommend*", "p.json:3: phrase \"~recommend*\" mixes a stem ~ and a prefix *" },
 		{ "it", "~consigliare", "p.json:3: phrase \"~consigliare\" has a stem ~word, but its language has no stemmer" },
+		{ "*", "(a|b) (c|d) (e|f) (g|h) (i|j) (k|l) (m|n) (o|p) (q|r) x",
+		  "p.json:3: phrase \"(a|b) (c|d) (e|f) (g|h) (i|j) (k|l) (m|n) (o|p) (q|r) x\" can be read in more than 256 ways" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		const char *phrases[] = { cases[i].phrase, NULL };
@@ -417,6 +419,28 @@ test_phrase_errors(void)
 			g_error("%s: got %s", cases[i].phrase, rel);
 		g_ptr_array_unref(errors);
 		phrase_rules_free(rules, dir);
+	}
+}
+
+/* A group of 65,537 ways is refused like one of 257 (a count that
+ * wrapped in its 16 bits would read as one way). */
+static void
+test_phrase_many_alternatives(void)
+{
+	for (guint n = 257; n <= 65537; n += 65537 - 257) {
+		GString *phrase = g_string_new("(w0");
+		for (guint i = 1; i < n; i++)
+			g_string_append_printf(phrase, "|w%u", i);
+		g_string_append(phrase, ") x");
+		const char *phrases[] = { phrase->str, NULL };
+		char *dir;
+		GPtrArray *errors = g_ptr_array_new_with_free_func(g_free);
+		EtqRules *rules = phrase_rules(&dir, "*", phrases, errors);
+		g_assert_cmpuint(errors->len, ==, 1);
+		g_assert_nonnull(strstr(g_ptr_array_index(errors, 0), "can be read in more than 256 ways"));
+		g_ptr_array_unref(errors);
+		phrase_rules_free(rules, dir);
+		g_string_free(phrase, TRUE);
 	}
 }
 
@@ -446,6 +470,39 @@ test_unknown_stemmer(void)
 	g_free(to);
 	g_free(langs);
 	g_free(dir);
+}
+
+/* The shipped folder and a user's: read one after the other, the matcher
+ * built once, when asked, and holding the phrases of both. */
+static void
+test_prepare_once(void)
+{
+	char *dir = folder_with("mine.json",
+	           "{\"name\": \"mine\", \"description\": \"x\", \"language\": \"*\", \"rules\": [\n"
+	           "{\"id\": \"m\", \"category\": \"x-mine\", \"severity\": \"hint\",\n"
+	           " \"match\": [\"(purple|violet) (elephant|walrus) parade\"], \"message\": \"m\",\n"
+	           " \"examples\": [\"a violet walrus parade\"], \"counterexamples\": [\"a parade\"]}]}\n");
+	EtqRules *rules = etq_rules_new();
+	g_assert_cmpuint(etq_rules_load_dir(rules, "rules", NULL), >, 0);
+	g_assert_null(rules->matcher);
+	g_assert_cmpuint(etq_rules_load_dir(rules, dir, NULL), ==, 1);
+	g_assert_null(rules->matcher);
+	etq_rules_prepare(rules);
+	g_assert_nonnull(rules->matcher);
+	g_assert_cmpuint(rules->generation, ==, 1);
+	EtqState *st = etq_state_new(rules, NULL);
+	EtqEvent ev = { .text = "look, a purple walrus parade!", .dir = ETQ_DIR_OUT, .chat = ETQ_CHAT_IM,
+	                .peer = "pat", .known = ETQ_KNOWN_YES, .t = 1 };
+	GPtrArray *found = etq_state_check(st, &ev, NULL);
+	gboolean mine = FALSE;
+	for (guint i = 0; i < found->len; i++)
+		mine |= strcmp(((EtqFinding *)g_ptr_array_index(found, i))->rule, "m") == 0;
+	g_assert_true(mine);
+	g_assert_cmpuint(rules->generation, ==, 1);
+	g_ptr_array_unref(found);
+	etq_state_free(st);
+	etq_rules_free(rules);
+	remove_folder(dir, "mine.json");
 }
 
 /* A one-file rule set with a catastrophic pattern is refused at load. */
@@ -1309,6 +1366,8 @@ main(int argc, char **argv)
 	g_test_add_func("/core/phrase/stems", test_phrase_stems);
 	g_test_add_func("/core/phrase/prefixes", test_phrase_prefixes);
 	g_test_add_func("/core/phrase/errors", test_phrase_errors);
+	g_test_add_func("/core/phrase/many-alternatives", test_phrase_many_alternatives);
+	g_test_add_func("/core/rules/prepare-once", test_prepare_once);
 	g_test_add_func("/core/phrase/unknown-stemmer", test_unknown_stemmer);
 	g_test_add_func("/core/load/new-language", test_new_language);
 	g_test_add_func("/core/api/finding-outlives-rules", test_finding_outlives_rules);
