@@ -134,26 +134,19 @@ trailing_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 	       capitalised_name(rules, s, lang, i);
 }
 
-/* A title of the language (its list "titles": "Frau", "Monsieur", "Dr")
- * before a capitalised name that ends the address: "Frau Weber, …",
- * "Monsieur Dubois : …". */
-static gboolean
+/* A title (a phrase of any language's list "titles": "Frau", "Monsieur",
+ * "Frau Dr") at token i, then a capitalised name that ends the address:
+ * "Frau Weber, …", "Frau Dr. Weber, …", "Monsieur Dubois : …". The name's
+ * token, or -1. */
+static int
 titled_name(const EtqRules *rules, const EtqScratch *s, int lang, guint i)
 {
 	const EtqText *t = &s->text;
-	if (lang < 0 || (guint)lang >= rules->profiles->len || i + 2 >= t->n_tokens)
-		return FALSE;
-	const EtqProfile *p = g_ptr_array_index(rules->profiles, lang);
-	const GPtrArray *titles = g_hash_table_lookup(p->lists, "titles");
-	const EtqToken *tok = etq_text_token(t, i);
-	const char *norm = etq_token_norm(t, tok);
-	gboolean title = FALSE;
-	for (guint k = 0; titles && k < titles->len && !title; k++) {
-		const char *w = g_ptr_array_index(titles, k);
-		title = strlen(w) == tok->norm_len && strncmp(w, norm, tok->norm_len) == 0;
-	}
-	gunichar after = etq_text_token(t, i + 1)->next;
-	return title && (after == ',' || after == ':') && capitalised_name(rules, s, lang, i + 1);
+	guint name = i + s->match.title_len[i];
+	if (name == i || name + 1 >= t->n_tokens)
+		return -1;
+	gunichar after = etq_text_token(t, name)->next;
+	return (after == ',' || after == ':') && capitalised_name(rules, s, lang, name) ? (int)name : -1;
 }
 
 /* The word a message is addressed to (@maria, "anna: …", "hey Tom, …",
@@ -180,8 +173,9 @@ addressee(const EtqRules *rules, const EtqScratch *s, int lang)
 		/* "Hei Sigrid! …" */
 		if (i > 0 && (tok->next == '!' || tok->next == '.') && capitalised_name(rules, s, lang, i))
 			return i;
-		if (titled_name(rules, s, lang, i))
-			return i + 1;
+		int name = titled_name(rules, s, lang, i);
+		if (name >= 0)
+			return name;
 	}
 	return trailing_name(rules, s, lang, n - 1) ? (int)n - 1 : -1;
 }

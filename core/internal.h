@@ -157,9 +157,10 @@ typedef struct {
 	GArray *hits;        /* EtqRuleHit per rule index */
 	GArray *hit_rules;   /* guint: rules with any hit, ascending */
 	GArray *occurrences; /* EtqOccurrence, by start token */
-	/* Internal lists of each language: greetings and question openers. */
+	/* Internal lists of each language: greetings, question openers, titles. */
 	guint8 *greeting_tok;  /* per token: 1 if inside a greeting */
-	gsize greeting_cap;
+	guint8 *title_len;     /* per token: words of the longest title starting there (at most 255), 0: none */
+	gsize tok_cap;         /* bytes of each of the two */
 	GArray *question_start; /* int per language: token where a question opener starts, or -1 */
 } EtqMatch;
 

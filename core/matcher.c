@@ -9,7 +9,7 @@
  * token the trie is walked along them. A lookup never scans a list of
  * phrases: each step is one table lookup per symbol of the token.
  *
- * A phrase may belong to many rules (and to the greeting and question lists
+ * A phrase may belong to many rules (and to the greeting, question and title lists
  * of the language profiles); per phrase and start token, the longest match
  * counts. tests/fuzz/reference.c is the plain version of all this, and the
  * differential fuzzer holds the two to the same answers. */
@@ -20,7 +20,7 @@
 #include "table.h"
 
 /* Owners above the rules: internal lists of the language profiles. */
-enum { OWN_GREETING, OWN_QUESTION, N_OWN };
+enum { OWN_GREETING, OWN_QUESTION, OWN_TITLE, N_OWN };
 
 /* Words up to this many bytes remember their symbols between messages;
  * all that memory is cleared once it exceeds SEEN_BYTES. */
@@ -461,7 +461,7 @@ add_phrase(Build *b, const char *text, int lang, guint owner, EtqSlot slot)
 static GPtrArray *
 profile_list(const EtqProfile *prof, int k)
 {
-	static const char *const lists[N_OWN] = { "greeting", "question" };
+	static const char *const lists[N_OWN] = { "greeting", "question", "titles" };
 	return g_hash_table_lookup(prof->lists, lists[k]);
 }
 
@@ -626,6 +626,7 @@ etq_match_clear(EtqMatch *mt)
 	g_array_free(mt->occurrences, TRUE);
 	g_array_free(mt->question_start, TRUE);
 	g_free(mt->greeting_tok);
+	g_free(mt->title_len);
 }
 
 /* ---- matching ---- */
@@ -767,11 +768,19 @@ record_member(EtqMatcher *m, EtqMatch *mt, guint member, const EtqOccurrence *o)
 {
 	guint owner = member >> 2, slot = member & 3;
 	if (owner >= m->n_rules) {
-		guint lang = (owner - m->n_rules) / N_OWN;
-		if ((owner - m->n_rules) % N_OWN == OWN_GREETING)
-			memset(mt->greeting_tok + o->tok_start, 1, o->tok_end - o->tok_start);
-		else if (g_array_index(mt->question_start, int, lang) < 0)
-			g_array_index(mt->question_start, int, lang) = o->tok_start;
+		guint lang = (owner - m->n_rules) / N_OWN, len = o->tok_end - o->tok_start;
+		switch ((owner - m->n_rules) % N_OWN) {
+		case OWN_GREETING:
+			memset(mt->greeting_tok + o->tok_start, 1, len);
+			break;
+		case OWN_QUESTION:
+			if (g_array_index(mt->question_start, int, lang) < 0)
+				g_array_index(mt->question_start, int, lang) = o->tok_start;
+			break;
+		case OWN_TITLE:
+			mt->title_len[o->tok_start] = MAX(mt->title_len[o->tok_start], MIN(len, 255));
+			break;
+		}
 		return;
 	}
 	EtqRuleHit *h = &g_array_index(mt->hits, EtqRuleHit, owner);
@@ -830,11 +839,13 @@ reset(const EtqMatcher *m, EtqMatch *mt, guint n_tokens)
 		g_array_set_size(mt->hits, 0);
 		g_array_set_size(mt->hits, m->n_rules);
 	}
-	if (mt->greeting_cap < n_tokens + 1) {
-		mt->greeting_cap = n_tokens + 1;
-		mt->greeting_tok = g_realloc(mt->greeting_tok, mt->greeting_cap);
+	if (mt->tok_cap < n_tokens + 1) {
+		mt->tok_cap = n_tokens + 1;
+		mt->greeting_tok = g_realloc(mt->greeting_tok, mt->tok_cap);
+		mt->title_len = g_realloc(mt->title_len, mt->tok_cap);
 	}
 	memset(mt->greeting_tok, 0, n_tokens + 1);
+	memset(mt->title_len, 0, n_tokens + 1);
 	g_array_set_size(mt->question_start, m->n_langs);
 	for (guint l = 0; l < m->n_langs; l++)
 		g_array_index(mt->question_start, int, l) = -1;

@@ -574,7 +574,7 @@ scratch_memory(const EtqScratch *s)
 {
 	return s->text.tokens_cap * sizeof(EtqToken) + s->text.norm->allocated_len +
 	       s->match.hits->len * sizeof(EtqRuleHit) + s->match.hit_rules->len * sizeof(guint) +
-	       s->match.occurrences->len * sizeof(EtqOccurrence) + s->match.greeting_cap +
+	       s->match.occurrences->len * sizeof(EtqOccurrence) + 2 * s->match.tok_cap +
 	       s->spans.cap * (sizeof(guint) + 1) + places_memory(s) + (s->spans.skipped->len + s->spans.placeholders->len) * sizeof(EtqSpan) +
 	       (s->me.raw ? strlen(s->me.raw) + strlen(s->me.norm) : 0) +
 	       (s->peer.raw ? strlen(s->peer.raw) + strlen(s->peer.norm) : 0);

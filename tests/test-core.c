@@ -849,7 +849,7 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "public-ask");
 	ev.text = "Rust! could anyone introduce me to rust?";
 	assert_feed(f, ev, "");
-	/* a title of the language's list and a name before a comma or colon */
+	/* a title of a language's list and a name before a comma or colon */
 	ev.text = "Mrs Weber, could you introduce me to your boss?";
 	assert_feed(f, ev, "public-ask");
 	ev.text = "Dr. Rossi: could you introduce me to your boss?";
@@ -857,6 +857,13 @@ test_public_ask(Fixture *f, gconstpointer d)
 	ev.text = "Mrs weber, could you introduce me to your boss?";
 	assert_feed(f, ev, "");
 	ev.text = "Happy Birthday, could you introduce me to your boss?";
+	assert_feed(f, ev, "");
+	/* a title of several words, a phrase of the list: "(herr|frau) (prof|…)? (dr|doktor)" */
+	ev.text = "Frau Dr. Weber, könnten Sie mich Ihrem Chef vorstellen?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Herr Prof. Dr. Braun: könnten Sie mich Ihrem Chef vorstellen?";
+	assert_feed(f, ev, "public-ask");
+	ev.text = "Frau Dr. weber, könnten Sie mich Ihrem Chef vorstellen?";
 	assert_feed(f, ev, "");
 }
 

@@ -5,7 +5,7 @@
  * patterns such as an optional first group), two language profiles with
  * stemmers, and a few messages from the same vocabulary. Each message is
  * matched by the core and by the reference; any difference in a rule's slot
- * hits, its match span, the greeting and question words, the stopword
+ * hits, its match span, the greeting, question and title words, the stopword
  * counts or the findings (category, rule, span) aborts with both answers.
  *
  * FUZZ_MATCH_SHOW=1 prints the rules and messages of every input.
@@ -250,11 +250,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	write_file(langs, "en.json",
 	           "{\"language\": \"en\", \"stemmer\": \"english\", \"stopwords\": [\"the\", \"you\", \"my\", \"at\"],"
 	           " \"lists\": {\"request\": [\"could you\"], \"offer\": [\"happy to\"],"
-	           " \"question\": [\"(could|can) you\", \"~review\"], \"greeting\": [\"hi\", \"hello (there)?\", \"ab *0-2 abc\"]}}");
+	           " \"question\": [\"(could|can) you\", \"~review\"], \"greeting\": [\"hi\", \"hello (there)?\", \"ab *0-2 abc\"],"
+	           " \"titles\": [\"x\", \"the (x|ab)?\", \"co-op*\"]}}");
 	write_file(langs, "de.json",
 	           "{\"language\": \"de\", \"stemmer\": \"german\", \"stopwords\": [\"ich\", \"mich\", \"du\", \"the\"],"
 	           " \"lists\": {\"request\": [\"kannst du\"], \"offer\": [\"gern\"],"
-	           " \"question\": [\"kannst du\", \"~empfehlen\"], \"greeting\": [\"hallo\"]}}");
+	           " \"question\": [\"kannst du\", \"~empfehlen\"], \"greeting\": [\"hallo\"],"
+	           " \"titles\": [\"ab\", \"ab abc\", \"~empfehlen\"]}}");
 	write_file(set, "set.json", "{\"name\": \"fz\", \"description\": \"fuzzed\"}");
 	g_free(langs);
 	g_free(set);
@@ -314,6 +316,10 @@ compare(EtqRules *rules, RefMatcher *ref, const char *const *regexes, const char
 		if (s.match.greeting_tok[t] != rm.greeting_tok[t])
 			same = FALSE, fprintf(stderr, "greeting at token %u: fast %d, reference %d\n", t,
 			                      s.match.greeting_tok[t], rm.greeting_tok[t]);
+	for (guint t = 0; t < s.text.n_tokens; t++)
+		if (s.match.title_len[t] != rm.title_len[t])
+			same = FALSE, fprintf(stderr, "title at token %u: fast %d, reference %d words\n", t,
+			                      s.match.title_len[t], rm.title_len[t]);
 	for (guint l = 0; l < rules->profiles->len; l++)
 		if (g_array_index(s.match.question_start, int, l) != rm.question_start[l])
 			same = FALSE, fprintf(stderr, "language %u: question at %d / %d\n", l,

@@ -168,6 +168,7 @@ ref_match(RefMatcher *r, const EtqText *text, RefMatch *out)
 	guint n = text->n_tokens;
 	out->hits = g_new0(EtqRuleHit, rules->all_rules->len);
 	out->greeting_tok = g_new0(guint8, n + 1);
+	out->title_len = g_new0(guint8, n + 1);
 	for (guint ri = 0; ri < rules->all_rules->len; ri++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, ri);
 		EtqRuleHit *h = &out->hits[ri];
@@ -193,11 +194,17 @@ ref_match(RefMatcher *r, const EtqText *text, RefMatch *out)
 		const EtqProfile *prof = g_ptr_array_index(rules->profiles, l);
 		GPtrArray *greetings = g_hash_table_lookup(prof->lists, "greeting");
 		GPtrArray *questions = g_hash_table_lookup(prof->lists, "question");
+		GPtrArray *titles = g_hash_table_lookup(prof->lists, "titles");
 		for (guint start = 0; start < n; start++) {
 			for (guint p = 0; greetings && p < greetings->len; p++) {
 				int end = longest(r, g_ptr_array_index(greetings, p), text, start, l);
 				if (end >= 0)
 					memset(out->greeting_tok + start, 1, end - start);
+			}
+			for (guint p = 0; titles && p < titles->len; p++) {
+				int end = longest(r, g_ptr_array_index(titles, p), text, start, l);
+				if (end >= 0)
+					out->title_len[start] = MAX(out->title_len[start], MIN(end - (int)start, 255));
 			}
 			for (guint p = 0; questions && p < questions->len && out->question_start[l] < 0; p++)
 				if (longest(r, g_ptr_array_index(questions, p), text, start, l) >= 0)
@@ -211,6 +218,7 @@ ref_match_clear(RefMatch *m)
 {
 	g_free(m->hits);
 	g_free(m->greeting_tok);
+	g_free(m->title_len);
 	g_free(m->question_start);
 }
 

@@ -10,6 +10,7 @@
 typedef struct {
 	EtqRuleHit *hits;                /* per rule */
 	guint8 *greeting_tok;            /* per token */
+	guint8 *title_len;               /* per token: the longest title of any language there */
 	int *question_start;             /* per language */
 } RefMatch;
 
