@@ -1,6 +1,7 @@
 /* bench — figures for `make bench`.
  *
  *   bench load RULES_DIR         rule-load CPU time (median and mean of 50 loads, matcher built)
+ *   bench load-first RULES_DIR   the CPU time of one load, the first of the process (as Pidgin starting)
  *   bench generate N CORPUS...   N varied events as JSON lines, from corpus texts
  *                                (BENCH_BYTES=B: each text corpus texts joined up to B bytes)
  *   bench draft RULES_DIR        the Pidgin companion's live line: one check of a draft
@@ -168,6 +169,18 @@ time_drafts(EtqState *st, const char *what, const char *text, gboolean im)
 }
 
 static int
+bench_load_first(const char *dir)
+{
+	gint64 t0 = thread_ns();
+	EtqRules *rules = etq_rules_new();
+	etq_rules_load_dir(rules, dir, NULL);
+	etq_rules_prepare(rules);
+	printf("%.2f\n", (thread_ns() - t0) / 1e6);
+	etq_rules_free(rules);
+	return 0;
+}
+
+static int
 bench_draft(const char *dir)
 {
 	EtqRules *rules = etq_rules_new();
@@ -305,10 +318,12 @@ main(int argc, char **argv)
 		return bench_hostile(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "load") == 0)
 		return bench_load(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "load-first") == 0)
+		return bench_load_first(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "draft") == 0)
 		return bench_draft(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "generate") == 0)
 		return bench_generate(atol(argv[2]), argc - 3, argv + 3);
-	fprintf(stderr, "usage: bench load RULES_DIR | bench draft RULES_DIR | bench generate N FILE... | bench hostile RULES_DIR\n");
+	fprintf(stderr, "usage: bench load RULES_DIR | bench load-first RULES_DIR | bench draft RULES_DIR | bench generate N FILE... | bench hostile RULES_DIR\n");
 	return 2;
 }

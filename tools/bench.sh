@@ -8,6 +8,14 @@ events=build/bench-events.jsonl
 build/bench generate "$n" tests/corpus/regression/*.jsonl $(ls tests/langid/sample.*.txt 2>/dev/null) >"$events"
 echo "events: $n ($(wc -c <"$events") bytes, $(build/etiquette-check --list | grep -c '^[a-z]') rule sets enabled)"
 build/bench load rules
+# The same with malloc keeping what a load frees (glibc gives it back to the
+# kernel otherwise, and the next load's new pages fault one by one, ~10 us
+# each on a VM): the difference is page faults, the rest the load's own work.
+GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=268435456:glibc.malloc.top_pad=67108864 \
+	build/bench load rules | sed 's/^rule load:/rule load, freed memory kept by malloc:/'
+# Pidgin starting: the first load of a process, all of its memory new.
+for run in 1 2 3 4 5; do build/bench load-first rules; done | sort -n |
+	awk 'NR == 3 { printf "rule load, the first of a process: %.2f ms median (5 processes)\n", $1 }'
 # The Pidgin companion's live line: what one check of a draft costs. The
 # companion checks at most every 300 ms (pidgin/live.c), whatever the typing
 # speed; a keystroke in between only tests whether a check is pending.
