@@ -81,7 +81,7 @@ $(PASAN_DIR)/purple-etiquette.so: $(PASAN_PLUGIN_OBJ) $(PASAN_DIR)/libetiquette.
 	$(PASAN_CC) $(PASAN_CFLAGS) -shared -o $@ $(PASAN_PLUGIN_OBJ) $(PASAN_DIR)/libetiquette.a \
 		-Wl,--exclude-libs,ALL $(PLUGIN_LIBS)
 
-$(PASAN_DIR)/pidgin/%.o: pidgin/%.c $(wildcard pidgin/*.h)
+$(PASAN_DIR)/pidgin/%.o: pidgin/%.c $(wildcard pidgin/*.h) plugin/translations.h
 	@mkdir -p $(dir $@)
 	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) -fPIC -fvisibility=hidden $(COMPANION_CFLAGS) $(PASAN_DEFS) \
 		-c $< -o $@
@@ -112,7 +112,7 @@ $(PASAN_DIR)/tools/irc/%.o: tools/irc/%.c $(TEST_PLUGIN_HDRS)
 	@mkdir -p $(dir $@)
 	$(PASAN_CC) $(PASAN_CFLAGS) $(WARN) $(TEST_PLUGIN_CFLAGS) -c $< -o $@
 
-$(PASAN_DIR)/test-plugin: $(PASAN_TEST_OBJ)
+$(PASAN_DIR)/test-plugin: $(PASAN_TEST_OBJ) | $(TEST_GTK_LABELS)
 	$(PASAN_CC) $(PASAN_CFLAGS) -o $@ $^ $(TEST_PLUGIN_LIBS)
 
 # ---- the valgrind canary: the normal flags, one planted leak ----

@@ -6,10 +6,8 @@
  * what only Pidgin's GTK UI can do.
  */
 #include "pidgin-etiquette.h"
+#include "../plugin/translations.h"
 
-#ifndef ETQ_LOCALE_DIR
-#define ETQ_LOCALE_DIR "/usr/local/share/locale"
-#endif
 #ifndef ETQ_VERSION
 #define ETQ_VERSION "0.1"
 #endif
@@ -69,23 +67,9 @@ static PurplePluginInfo info = {
 	NULL, NULL, NULL, NULL
 };
 
-/* The translations: build/locale when loaded from build/ of a source tree
- * (where make puts them), else the installed ones. */
-static void bind_translations(PurplePlugin *plugin)
-{
-	char *dir = plugin->path ? g_path_get_dirname(plugin->path) : g_strdup(".");
-	char *built = g_build_filename(dir, "locale", NULL);
-
-	bindtextdomain(GETTEXT_PACKAGE, g_str_has_suffix(dir, "/build") &&
-	               g_file_test(built, G_FILE_TEST_IS_DIR) ? built : ETQ_LOCALE_DIR);
-	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
-	g_free(dir);
-	g_free(built);
-}
-
 static void init_plugin(PurplePlugin *plugin)
 {
-	bind_translations(plugin);
+	etq_bind_translations(plugin->path);
 	info.dependencies = g_list_append(NULL, ETQG_CORE_ID);
 	info.name = _("Etiquette for Pidgin");
 	info.summary = _("Text back into the input box, and a line that says what a "

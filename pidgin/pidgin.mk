@@ -11,7 +11,7 @@ COMPANION_LIBS   = $(shell pkg-config --libs pidgin purple gtk+-2.0)
 
 all: $(BUILD)/pidgin-etiquette.so
 
-$(BUILD)/pidgin/%.o: pidgin/%.c $(wildcard pidgin/*.h)
+$(BUILD)/pidgin/%.o: pidgin/%.c $(wildcard pidgin/*.h) plugin/translations.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(WARN) -fPIC -fvisibility=hidden $(COMPANION_CFLAGS) $(DEFS) -c $< -o $@
 

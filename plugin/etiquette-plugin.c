@@ -5,46 +5,19 @@
  * the timer, close the dialogs (their held text goes back to the user),
  * free all state.
  */
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "etiquette-plugin.h"
+#include "translations.h"
 
 #ifndef ETQ_RULES_DIR
 #define ETQ_RULES_DIR "/usr/local/share/purple-etiquette/rules"
 #endif
-#ifndef ETQ_LOCALE_DIR
-#define ETQ_LOCALE_DIR "/usr/local/share/locale"
-#endif
 
 EtqPlugin *etqp = NULL;
-
-/* The build folder of a source tree, when the plugin was loaded from it
- * (or from a link to it): the directory of the file if it is called
- * "build". */
-static char *source_build_dir(PurplePlugin *plugin)
-{
-	char *dir, *base, *file;
-
-	if (plugin == NULL || plugin->path == NULL)
-		return NULL;
-	file = realpath(plugin->path, NULL);
-	dir = g_path_get_dirname(file ? file : plugin->path);
-	free(file);
-	base = g_path_get_basename(dir);
-	if (strcmp(base, "build") != 0) {
-		g_free(dir);
-		dir = NULL;
-	}
-	g_free(base);
-	return dir;
-}
 
 /* rules/ of the source tree next to build/, else the installed folder. */
 static char *shipped_rules_dir(PurplePlugin *plugin)
 {
-	char *build = source_build_dir(plugin);
+	char *build = etq_source_build_dir(plugin ? plugin->path : NULL);
 
 	if (build != NULL) {
 		char *top = g_path_get_dirname(build);
@@ -57,22 +30,6 @@ static char *shipped_rules_dir(PurplePlugin *plugin)
 		g_free(rules);
 	}
 	return g_strdup(ETQ_RULES_DIR);
-}
-
-/* build/locale when loaded from a source tree and it exists. */
-static char *locale_dir(PurplePlugin *plugin)
-{
-	char *build = source_build_dir(plugin);
-
-	if (build != NULL) {
-		char *dir = g_build_filename(build, "locale", NULL);
-
-		g_free(build);
-		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
-			return dir;
-		g_free(dir);
-	}
-	return g_strdup(ETQ_LOCALE_DIR);
 }
 
 /* Problems go to the debug log, and into errors when it is given. */
@@ -255,12 +212,7 @@ static PurplePluginInfo info = {
 
 static void init_plugin(PurplePlugin *plugin)
 {
-	char *dir = locale_dir(plugin);
-
-	bindtextdomain(GETTEXT_PACKAGE, dir);
-	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
-	g_free(dir);
-
+	etq_bind_translations(plugin->path);
 	info.name = _("Etiquette");
 	info.summary = _("Asks before a message that could come across badly "
 		"leaves, and writes etiquette hints into your conversations.");

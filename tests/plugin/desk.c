@@ -324,6 +324,7 @@ gboolean desk_start(Desk *d, const char *plugin_path, const char *companion_path
 	d->env = g_environ_setenv(d->env, "HOME", d->home, TRUE);
 	d->env = g_environ_setenv(d->env, "DISPLAY", d->display, TRUE);
 	d->env = g_environ_setenv(d->env, "NO_AT_BRIDGE", "1", TRUE);
+	d->env = g_environ_setenv(d->env, "GTK_MODULES", ETQ_TEST_GTK_LABELS, TRUE);
 	if (companion_path != NULL)
 		d->env = g_environ_setenv(d->env, "ETQ_TEST_HOOKS", "1", TRUE);
 	return check(write_config(d, plugin_path, companion_path, port) && start_pidgin(d),
@@ -421,6 +422,34 @@ char *desk_wait_log(Desk *d, const char *text, guint after, guint ms)
 gboolean desk_log_has(Desk *d, const char *text)
 {
 	return desk_log_count(d, text) > 0;
+}
+
+char **desk_window_labels(Desk *d, const char *window, guint ms)
+{
+	char *prefix = g_strdup_printf("etq-labels %s", window);
+	char *end = g_strdup_printf("%s end", prefix);
+	char *ended = desk_wait_log(d, end, 0, ms);
+	GPtrArray *labels = NULL;
+	size_t n = strlen(prefix);
+
+	if (ended != NULL) {
+		char **lines = log_lines(d, prefix), **l;
+
+		labels = g_ptr_array_new();
+		/* "<prefix>: text" or "<prefix> cut: text"; not "<prefix>0..." (another window) */
+		for (l = lines; *l != NULL && !g_str_has_prefix(*l, end); l++) {
+			if (g_str_has_prefix(*l + n, ": "))
+				g_ptr_array_add(labels, g_strdup(*l + n + 2));
+			else if (g_str_has_prefix(*l + n, " cut: "))
+				g_ptr_array_add(labels, g_strdup(*l + n + 1));
+		}
+		g_ptr_array_add(labels, NULL);
+		g_strfreev(lines);
+	}
+	g_free(prefix);
+	g_free(end);
+	g_free(ended);
+	return labels ? (char **)g_ptr_array_free(labels, FALSE) : NULL;
 }
 
 static void stop(GPid *pid)

@@ -5,6 +5,8 @@
  * .purple/plugins, so they are not in a build/ folder: the rules come from
  * the rules_dir preference), Pidgin with -d writing its debug log into
  * HOME/pidgin.log, and xdotool / ImageMagick's import on that display.
+ * Pidgin loads the GTK module tests/plugin/gtk/labels.c, which logs the
+ * texts of every window it shows.
  */
 #ifndef ETQ_TEST_DESK_H
 #define ETQ_TEST_DESK_H
@@ -64,6 +66,10 @@ void desk_screenshot_window(Desk *d, const char *dir, const char *name, const ch
 gboolean desk_wait_alex_online(Peer *peer, guint ms);
 /* Whether Pidgin's debug log holds text. */
 gboolean desk_log_has(Desk *d, const char *text);
+/* The texts of window's labels, as tests/plugin/gtk/labels.c logs them once
+ * the window is shown (GTK_MODULES), "cut: " before one that cannot be read
+ * whole; NULL-terminated, or NULL if they are not logged within ms. */
+char **desk_window_labels(Desk *d, const char *window, guint ms);
 /* How many lines of Pidgin's debug log hold text. */
 guint desk_log_count(Desk *d, const char *text);
 /* Waits (ms at most) until more than `after` lines hold text; returns the

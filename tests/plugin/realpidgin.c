@@ -8,8 +8,10 @@
  *   conversation; Esc closes it and gives the text back at once, nothing
  *   sent; "Send anyway" (Alt+S) sends it once, unchanged; closing the
  *   conversation with a message held shows the text in a notification, and
- *   the text is offered back when maria writes again; the preferences at
- *   Pidgin's default size, in English and in German.
+ *   the text is offered back when maria writes again; the core plugin's
+ *   preferences at Pidgin's default size read in English, and in German
+ *   after a restart in German, every label whole (read from Pidgin's
+ *   widgets by tests/plugin/gtk/labels.c).
  * "Nothing sent" is proved by a line typed afterwards that arrives alone.
  * Screenshots of each go into the screenshots folder.
  */
@@ -161,38 +163,84 @@ static void drive(Desk *d, Peer *maria, const char *screenshots)
 	g_free(conv);
 }
 
+/* What the preferences test types and looks for, in Pidgin's language. */
+typedef struct {
+	const char *lang;
+	const char *plugins;   /* the title of Tools → Plugins */
+	const char *find;      /* typed into its list: a piece of the core plugin's row alone */
+	const char *labels[4]; /* on the core plugin's page */
+} Words;
+
+static const Words english = { "en", "^Plugins$", "Asks before",
+                               { "Behaviour", "Ask before sending", "Rule sets", "Greetings" } };
+static const Words german = { "de", "^Erweiterungen$", "Fragt nach",
+                              { "Verhalten", "Vor dem Senden fragen", "Regelsätze",
+                                "Begrüßungen" } };
+
+static gboolean has_label(char **labels, const char *text)
+{
+	return labels != NULL && g_strv_contains((const char *const *)labels, text);
+}
+
+/* The page says what w expects, none of the other language's labels, and
+ * no label is cut. */
+static void check_labels(Desk *d, const char *prefs, const Words *w, const Words *other)
+{
+	char **labels = desk_window_labels(d, prefs, 10000), **l;
+	char *all = labels ? g_strjoinv(" | ", labels) : g_strdup("(none logged)");
+	gboolean ours = labels != NULL, theirs = FALSE, cut = FALSE;
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(w->labels); i++) {
+		ours = ours && has_label(labels, w->labels[i]);
+		theirs = theirs || has_label(labels, other->labels[i]);
+	}
+	for (l = labels; l != NULL && *l != NULL; l++)
+		cut = cut || g_str_has_prefix(*l, "cut: ");
+	check(ours && !theirs, "real Pidgin (%s): the core plugin's page reads %s, %s, %s, %s "
+	      "and none of the %s labels (%s)", w->lang, w->labels[0], w->labels[1], w->labels[2],
+	      w->labels[3], other->lang, all);
+	check(labels != NULL && !cut, "real Pidgin (%s): every label on the page is shown whole (%s)",
+	      w->lang, all);
+	g_strfreev(labels);
+	g_free(all);
+}
+
 /* The plugin's preferences at Pidgin's default size: Tools → Plugins
- * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); a screenshot of it. */
-static void prefs_dialog(Desk *d, const char *screenshots, const char *lang)
+ * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); what it reads, and a
+ * screenshot of it. */
+static void prefs_dialog(Desk *d, const char *screenshots, const Words *w, const Words *other)
 {
 	char *blist = desk_wait_window(d, "^Buddy", 30000), *plugins = NULL, *prefs = NULL;
 	const char *argv[] = { "xdotool", "getwindowgeometry", NULL, NULL };
 	int i;
 
-	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", lang))
+	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", w->lang))
 		return;
 	/* a busy machine may take the key before the focus: then once more */
 	for (i = 0; i < 2 && plugins == NULL; i++) {
 		desk_xdo(d, "windowfocus", "--sync", blist, NULL);
 		desk_xdo(d, "key", "ctrl+u", NULL, NULL);
-		plugins = desk_wait_window(d, "^(Plugins|Erweiterungen)$", 10000);
+		plugins = desk_wait_window(d, w->plugins, 10000);
 	}
-	if (check(plugins != NULL, "real Pidgin (%s): Tools → Plugins opens", lang)) {
+	if (check(plugins != NULL, "real Pidgin (%s): Tools → Plugins opens", w->lang)) {
 		desk_xdo(d, "windowfocus", "--sync", plugins, NULL);
-		/* the list has the focus: typing finds the plugin; Esc closes the
-		 * search (Enter would activate the row: unload the plugin) */
-		desk_xdo(d, "type", "--delay", "50", "Eti");
+		/* the list has the focus: typing finds the plugin (its name would
+		 * find the companion too); Esc closes the search (Enter would
+		 * activate the row: unload the plugin) */
+		desk_xdo(d, "type", "--delay", "50", w->find);
 		desk_xdo(d, "key", "Escape", NULL, NULL);
 		prefs = desk_press_for_window(d, "alt+u", 20000);
 	}
-	if (check(prefs != NULL, "real Pidgin (%s): Configure Plugin opens the preferences", lang)) {
-		char *name = g_strdup_printf("preferences-%s.png", lang), *geometry;
+	if (check(prefs != NULL, "real Pidgin (%s): Configure Plugin opens the preferences", w->lang)) {
+		char *name = g_strdup_printf("preferences-%s.png", w->lang), *geometry;
 
+		check_labels(d, prefs, w, other);
 		desk_xdo(d, "windowraise", prefs, NULL, NULL);
 		run_for(500);
 		argv[2] = prefs;
 		geometry = desk_run_all(d, argv);
-		note("preferences window (%s): %s", lang,
+		note("preferences window (%s): %s", w->lang,
 		     geometry ? g_strdelimit(geometry, "\n", ' ') : "?");
 		desk_screenshot_window(d, screenshots, name, prefs, NULL);
 		desk_escape(d, prefs);
@@ -223,13 +271,16 @@ void real_pidgin_run(const char *plugin_path, const char *screenshots)
 		          "Pidgin's alex is online"))
 			drive(&d, maria, screenshots);
 		peer_free(maria);
-		prefs_dialog(&d, screenshots, "en");
+		prefs_dialog(&d, screenshots, &english, &german);
 		/* the same in German: Pidgin again, with the plugin's texts in de
 		 * (started once: a Pidgin stopped while it starts may leave the
-		 * next one without a buddy list) */
+		 * next one without a buddy list). C.UTF-8 is there without the
+		 * locales package; gettext takes LANGUAGE in any locale but plain C,
+		 * so Pidgin and the plugin read the de catalogues a de_DE.UTF-8
+		 * user gets. */
 		d.env = g_environ_setenv(d.env, "LC_ALL", "C.UTF-8", TRUE);
 		if (check(desk_restart_pidgin(&d, "LANGUAGE", "de"), "Pidgin starts again, in German"))
-			prefs_dialog(&d, screenshots, "de");
+			prefs_dialog(&d, screenshots, &german, &english);
 	}
 	desk_stop(&d);
 	ircd_stop(&ircd);
