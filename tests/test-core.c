@@ -858,12 +858,12 @@ test_public_ask(Fixture *f, gconstpointer d)
 	assert_feed(f, ev, "");
 	ev.text = "Happy Birthday, could you introduce me to your boss?";
 	assert_feed(f, ev, "");
-	/* a title of several words, a phrase of the list: "(herr|frau) (prof|…)? (dr|doktor)" */
-	ev.text = "Frau Dr. Weber, könnten Sie mich Ihrem Chef vorstellen?";
+	/* a title of several words, a phrase of the list: "(prof|professor) (dr|doctor)?" */
+	ev.text = "Prof. Dr. Rossi, could you introduce me to your boss?";
 	assert_feed(f, ev, "public-ask");
-	ev.text = "Herr Prof. Dr. Braun: könnten Sie mich Ihrem Chef vorstellen?";
+	ev.text = "Professor Rossi: could you introduce me to your boss?";
 	assert_feed(f, ev, "public-ask");
-	ev.text = "Frau Dr. weber, könnten Sie mich Ihrem Chef vorstellen?";
+	ev.text = "Prof. Dr. rossi, could you introduce me to your boss?";
 	assert_feed(f, ev, "");
 }
 
