@@ -344,10 +344,21 @@ file_rest(Insert *in, const Rest *r, guint node)
 	}
 }
 
+/* A phrase filed lately, by the address of its text: a table of every
+ * address would cost more, in new memory, than it saves for a user's
+ * 250k phrases that no two rules share. */
+typedef struct {
+	const char *text;
+	int lang;
+	guint id;
+} Recent;
+
+#define N_RECENT 8192 /* a power of two: more than the phrases of the longest shipped list */
+
 typedef struct {
 	EtqMatcher *m;
+	Recent *recent;                     /* N_RECENT, by address */
 	EtqTexts *texts;                    /* per language + 1: phrase text -> id + 1 */
-	EtqTable pointers;                  /* phrase text's address << 8 | language + 1 -> id + 1 */
 	GHashTable *parsed;                 /* EtqRules.parsed, or NULL */
 	EtqText scan;                       /* for the parser */
 } Build;
@@ -398,20 +409,19 @@ insert_words(Build *b, const char *text, Shape sh, guint phrase)
 }
 
 /* The id + 1 of a phrase, filed if it is new (0: it cannot be read). A
- * rule takes its lists' phrases by pointer: most are found by their
- * address, without reading the text. */
+ * rule takes its lists' phrases by address: most are found among the
+ * addresses seen last, without reading the text. */
 static guint
 phrase_id(Build *b, const char *text, int lang)
 {
 	EtqMatcher *m = b->m;
-	guint64 key = (guint64)GPOINTER_TO_SIZE(text) << 8 | (guint8)(lang + 1);
-	guint id = etq_table_get(&b->pointers, key);
-	if (id)
-		return id - 1;
+	Recent *seen = &b->recent[(GPOINTER_TO_SIZE(text) >> 3 ^ (guint)lang) & (N_RECENT - 1)];
+	if (seen->text == text && seen->lang == lang)
+		return seen->id;
 	Shape sh = shape(text);
 	EtqTexts *texts = &b->texts[sh != GRAMMAR ? 0 : lang + 1]; /* only stems depend on the language */
 	gsize len = strlen(text);
-	id = etq_texts_get(texts, text, len);
+	guint id = etq_texts_get(texts, text, len);
 	id = id ? id - 1 : 0;
 	if (!id && sh != GRAMMAR) {
 		insert_words(b, text, sh, m->n_phrases);
@@ -435,7 +445,7 @@ phrase_id(Build *b, const char *text, int lang)
 		id = ++m->n_phrases;
 		etq_texts_put(texts, text, len, id);
 	}
-	etq_table_put(&b->pointers, key, id);
+	*seen = (Recent){ text, lang, id };
 	return id;
 }
 
@@ -531,7 +541,7 @@ etq_matcher_build(EtqRules *rules)
 
 	Build b = { .m = m, .texts = g_new(EtqTexts, m->n_langs + 1), .parsed = rules->parsed };
 	etq_text_init(&b.scan);
-	etq_table_init(&b.pointers, n_phrases / 3);
+	b.recent = g_new0(Recent, N_RECENT);
 	for (guint l = 0; l <= m->n_langs; l++)
 		etq_texts_init(&b.texts[l], 0);
 	for (guint r = 0; r < rules->all_rules->len; r++) {
@@ -545,7 +555,7 @@ etq_matcher_build(EtqRules *rules)
 	for (guint l = 0; l <= m->n_langs; l++)
 		etq_texts_clear(&b.texts[l]);
 	g_free(b.texts);
-	etq_table_clear(&b.pointers);
+	g_free(b.recent);
 	etq_text_clear(&b.scan);
 	g_clear_pointer(&rules->parsed, g_hash_table_destroy); /* taken */
 	return m;
