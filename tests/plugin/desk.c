@@ -292,7 +292,10 @@ static gboolean start_pidgin(Desk *d)
 	/* ETQ_TEST_PIDGIN_ENV: VAR=value words for Pidgin alone, such as the
 	 * sanitizer runtimes an instrumented plugin needs (tests/plugin/asan.sh) */
 	const char *env = g_getenv("ETQ_TEST_PIDGIN_ENV");
-	char *command = g_strdup_printf("exec env %s pidgin -c '%s' -d >'%s' 2>&1",
+	/* -m: no single-instance check. A Pidgin started right after another
+	 * one quit may still find the quitter's name on the session bus and
+	 * exit "because another libpurple client is already running" */
+	char *command = g_strdup_printf("exec env %s pidgin -m -c '%s' -d >'%s' 2>&1",
 	                                env != NULL ? env : "", config, log);
 	const char *argv[] = { "/bin/sh", "-c", command, NULL };
 	gboolean ok = g_spawn_async(NULL, (char **)argv, d->env, G_SPAWN_DO_NOT_REAP_CHILD,
