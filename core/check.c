@@ -515,6 +515,7 @@ try_rule(EtqRules *rules, EtqScratch *s, const EtqRule *rule, int lang, const Et
 		return;
 	gboolean need_also = rule->phrases[SLOT_ALSO]->len || rule->flags[SLOT_ALSO];
 	if ((need_also && !may_hit(s, rule, SLOT_ALSO)) || s->text.n_words < rule->min_words ||
+	    (rule->max_words && s->text.n_words > rule->max_words) ||
 	    !when_holds(rules, s, rule, lang, ev, ctx))
 		return;
 	gssize start = -1, end = -1;

@@ -71,6 +71,7 @@ typedef struct EtqRule {
 	int near[N_SLOTS];            /* of SLOT_ALSO, SLOT_UNLESS: NEAR_* or a number of words */
 	guint8 ignore;                /* IGNORE_* */
 	guint min_words;              /* the message needs at least this many words; 0: any */
+	guint max_words;              /* and at most this many; 0: any */
 	EtqPattern *regex;
 	gint8 when[N_WHEN];   /* -1: no condition */
 	EtqDetector detector;

@@ -458,18 +458,32 @@ parse_near(EtqLoad *c, const cJSON *j, EtqRule *rule)
 	return ok;
 }
 
-/* "min_words": N at c->at. */
+/* "min_words" or "max_words": N at c->at, into *out. */
 static gboolean
-parse_min_words(EtqLoad *c, const cJSON *j, EtqRule *rule)
+parse_word_count(EtqLoad *c, const cJSON *j, const char *key, guint *out)
 {
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, "min_words");
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(j, key);
 	if (!n)
 		return TRUE;
 	if (!cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 100 || n->valuedouble != (int)n->valuedouble) {
-		etq_fail_in(c, "min_words", "\"min_words\" must be a whole number from 1 to 100");
+		etq_fail_in(c, key, "\"%s\" must be a whole number from 1 to 100", key);
 		return FALSE;
 	}
-	rule->min_words = (guint)n->valuedouble;
+	*out = (guint)n->valuedouble;
+	return TRUE;
+}
+
+/* "min_words" and "max_words": how long the message may be. */
+static gboolean
+parse_word_counts(EtqLoad *c, const cJSON *j, EtqRule *rule)
+{
+	if (!parse_word_count(c, j, "min_words", &rule->min_words) ||
+	    !parse_word_count(c, j, "max_words", &rule->max_words))
+		return FALSE;
+	if (rule->max_words && rule->max_words < rule->min_words) {
+		etq_fail_in(c, "max_words", "\"max_words\" is below \"min_words\": no message would do");
+		return FALSE;
+	}
 	return TRUE;
 }
 
@@ -574,7 +588,7 @@ static EtqRule *
 parse_rule(EtqLoad *c, const cJSON *j)
 {
 	static const char *const keys[] = { "id", "category", "severity", "dir", "chat", "match",
-		"regex", "also", "unless", "exclude", "near", "ignore", "min_words", "when", "detector", "params",
+		"regex", "also", "unless", "exclude", "near", "ignore", "min_words", "max_words", "when", "detector", "params",
 		"message", "message_in", "message_out", "suggestion", "suggestion_in", "suggestion_out",
 		"examples", "counterexamples", NULL };
 	static const char *const dirs[] = { "in", "out", "any", NULL };
@@ -599,7 +613,7 @@ parse_rule(EtqLoad *c, const cJSON *j)
 	        && parse_choice(c, j, "chat", chats, chat_v, CHAT_IM | CHAT_GROUP, &rule->chats);
 	ok = ok && parse_detector(c, j, rule);
 	ok = ok && parse_slots(c, j, rule);
-	ok = ok && parse_near(c, j, rule) && parse_ignore(c, j, rule) && parse_min_words(c, j, rule);
+	ok = ok && parse_near(c, j, rule) && parse_ignore(c, j, rule) && parse_word_counts(c, j, rule);
 	ok = ok && parse_when_at(c, j, rule);
 	if (ok && !rule->detector && !rule->regex && rule->phrases[SLOT_MATCH]->len == 0 &&
 	    !rule->flags[SLOT_MATCH])

@@ -1164,7 +1164,7 @@ static void
 test_v2_ids_per_language(void)
 {
 	EtqRules *rules = v2_rules();
-	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "careful")), ==, 6);
+	g_assert_cmpuint(etq_rule_set_n_rules(etq_rules_find_set(rules, "careful")), ==, 7);
 	g_assert_cmpuint(etq_rules_self_test(rules, NULL), ==, 0);
 	etq_rules_free(rules);
 }
@@ -1193,6 +1193,17 @@ test_v2_min_words(void)
 	assert_fired(rules, "send me the answers to the quiz \xf0\x9f\x98\x82", ETQ_DIR_OUT, "");
 	assert_fired(rules, "send me the answers \xf0\x9f\xa4\xa3 to the quiz", ETQ_DIR_OUT, "");
 	assert_fired(rules, "send me the answers to the quiz \xf0\x9f\x98\x85", ETQ_DIR_OUT, "x-long");
+	etq_rules_free(rules);
+}
+
+/* max_words: a long line is not read by the rule (a curt order is short) */
+static void
+test_v2_max_words(void)
+{
+	EtqRules *rules = v2_rules();
+	assert_fired(rules, "invoices. tonight.", ETQ_DIR_OUT, "x-short");
+	assert_fired(rules, "the invoices, tonight please", ETQ_DIR_OUT, "x-short");
+	assert_fired(rules, "the invoices for march are in the shared folder", ETQ_DIR_OUT, "");
 	etq_rules_free(rules);
 }
 
@@ -1294,6 +1305,10 @@ test_v2_errors(void)
 		  "x.json:3: \"message_in\" on a rule that never sees incoming messages" },
 		{ "\"match\": [\"a b\"], \"min_words\": 0,",
 		  "x.json:3: \"min_words\" must be a whole number from 1 to 100" },
+		{ "\"match\": [\"a b\"], \"max_words\": 1.5,",
+		  "x.json:3: \"max_words\" must be a whole number from 1 to 100" },
+		{ "\"match\": [\"a b\"], \"min_words\": 4, \"max_words\": 3,",
+		  "x.json:3: \"max_words\" is below \"min_words\": no message would do" },
 		{ "\"match\": [\"a b\"], \"exclude\": [\"@nothing\"],",
 		  "x.json:3: no list \"@nothing\" in this file or the language profile" },
 	};
@@ -1399,6 +1414,7 @@ main(int argc, char **argv)
 	g_test_add_func("/core/v2/near", test_v2_near);
 	g_test_add_func("/core/v2/ignore", test_v2_ignore);
 	g_test_add_func("/core/v2/min-words", test_v2_min_words);
+	g_test_add_func("/core/v2/max-words", test_v2_max_words);
 	g_test_add_func("/core/v2/exclude", test_v2_exclude);
 	g_test_add_func("/core/v2/placeholders", test_v2_placeholders);
 	g_test_add_func("/core/v2/directions", test_v2_directions);
