@@ -176,6 +176,9 @@ gboolean etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, Et
 /* Bytes it keeps between messages: the words seen, buffers (bounded). */
 gsize etq_matcher_memory(const EtqMatcher *m);
 
+/* ---- rules.c ---- */
+/* The phrases of every rule's slots, a list's counted in each rule that takes it. */
+guint etq_rules_n_phrase_entries(const EtqRules *rules);
 /* ---- json.c ---- */
 void etq_json_blocks_free(EtqJsonBlock **blocks);
 /* The first enabled rule of a detector, or NULL. */

@@ -180,15 +180,9 @@ static void
 note_rule_phrases(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 {
 	EtqTable noted; /* phrase -> lang */
-	guint entries = 0;
-	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++)
-		for (int slot = 0; slot < N_SLOTS; slot++) {
-			const GPtrArray *p = ((const EtqRule *)g_ptr_array_index(rules->all_rules, r))->phrases[slot];
-			entries += p ? p->len : 0;
-		}
 	/* the shipped rules take a phrase into six rules on average: sized so
 	 * that the table does not grow (each step is new memory) */
-	etq_table_init(&noted, entries / 6);
+	etq_table_init(&noted, etq_rules_n_phrase_entries(rules) / 6);
 	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)

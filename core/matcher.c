@@ -3,16 +3,17 @@
  * Each phrase (phrase.c) is read in all its ways — alternatives and
  * optional parts spelled out — and each way is a path in one trie whose
  * edges are words, prefixes, stems or gaps; after a group (but the first
- * word's) the ways meet again at one node, through a gap of no words. A message is read once: every
- * token is turned into the symbols it stands for (itself, the prefixes it
- * starts with, its stem in each language that has stems), and from every
- * token the trie is walked along them. A lookup never scans a list of
- * phrases: each step is one table lookup per symbol of the token.
+ * word's) the ways meet again at one node, through a gap of no words. A
+ * message is read once: every token is turned into the symbols it stands
+ * for (itself, the prefixes it starts with, its stem in each language that
+ * has stems), and from every token the trie is walked along them. A lookup
+ * never scans a list of phrases: each step is one table lookup per symbol
+ * of the token.
  *
- * A phrase may belong to many rules (and to the greeting, question and title lists
- * of the language profiles); per phrase and start token, the longest match
- * counts. tests/fuzz/reference.c is the plain version of all this, and the
- * differential fuzzer holds the two to the same answers. */
+ * A phrase may belong to many rules (and to the greeting, question and
+ * title lists of the language profiles); per phrase and start token, the
+ * longest match counts. tests/fuzz/reference.c is the plain version of all
+ * this, and the differential fuzzer holds the two to the same answers. */
 #include <string.h>
 #include <libstemmer.h>
 #include "internal.h"
@@ -490,12 +491,7 @@ add_profile(Build *b, int lang, const EtqProfile *prof)
 static guint
 count_phrases(const EtqRules *rules)
 {
-	guint n = 0;
-	for (guint r = 0; r < rules->all_rules->len; r++)
-		for (int s = 0; s < N_SLOTS; s++) {
-			GPtrArray *p = ((EtqRule *)g_ptr_array_index(rules->all_rules, r))->phrases[s];
-			n += p ? p->len : 0;
-		}
+	guint n = etq_rules_n_phrase_entries(rules);
 	for (guint l = 0; l < rules->profiles->len; l++)
 		for (int k = 0; k < N_OWN; k++) {
 			GPtrArray *list = profile_list(g_ptr_array_index(rules->profiles, l), k);

@@ -327,6 +327,18 @@ etq_rules_load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
 	return loaded;
 }
 
+guint
+etq_rules_n_phrase_entries(const EtqRules *rules)
+{
+	guint n = 0;
+	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++)
+		for (int s = 0; s < N_SLOTS; s++) {
+			const GPtrArray *p = ((const EtqRule *)g_ptr_array_index(rules->all_rules, r))->phrases[s];
+			n += p ? p->len : 0;
+		}
+	return n;
+}
+
 /* Numbers every rule and builds the matcher, once after the last folder. */
 void
 etq_rules_prepare(EtqRules *rules)
