@@ -222,7 +222,7 @@ static void init_plugin(PurplePlugin *plugin)
 		"Edit (your text is never lost). While you chat it writes short hints "
 		"that are never logged: thank people who share your work, answer "
 		"questions, you need not answer every message. Rule sets in English, "
-		"German, Italian and Norwegian are JSON files you can switch off or "
+		"German, Italian, Norwegian and French are JSON files you can switch off or "
 		"extend with your own in the preferences. Everything stays on your "
 		"computer.");
 	etqp_prefs_init();
