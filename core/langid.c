@@ -222,23 +222,27 @@ note_profile_lists(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 }
 
 /* A language's own vocabulary is in its rules and lists: a word that the
- * phrases of one language only use tells that language a little. */
+ * phrases of one language only use tells that language a little. The
+ * words are noted before the model's tables are made, to size them. */
 static void
-add_rule_words(EtqLangModel *m, const EtqRules *rules)
+note_rule_words(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 {
-	EtqTexts owners;
-	etq_texts_init(&owners, 0);
-	m->rule_words = g_string_chunk_new(16 * 1024);
-	note_rule_phrases(&owners, m->rule_words, rules);
-	note_profile_lists(&owners, m->rule_words, rules);
-	for (guint i = 0; i <= owners.mask; i++) {
-		const char *word = owners.keys[i];
-		guint lang = owners.vals[i] - 1;
-		if (!owners.vals[i] || lang == SHARED || etq_texts_get(&m->words, word, strlen(word)))
+	/* the shipped rules have a distinct word per nine phrase entries */
+	etq_texts_init(owners, etq_rules_n_phrase_entries(rules) / 9);
+	note_rule_phrases(owners, chunk, rules);
+	note_profile_lists(owners, chunk, rules);
+}
+
+static void
+add_rule_words(EtqLangModel *m, const EtqTexts *owners)
+{
+	for (guint i = 0; i <= owners->mask; i++) {
+		const char *word = owners->keys[i];
+		guint lang = owners->vals[i] - 1;
+		if (!owners->vals[i] || lang == SHARED || etq_texts_get(&m->words, word, strlen(word)))
 			continue; /* shared, or a sign of its own already */
 		add_word_sign(m, word, (Sign){ word, 0, lang, 0, W_RULE_WORD, FALSE });
 	}
-	etq_texts_clear(&owners);
 }
 
 /* A stopword of one language that no other language has any sign of
@@ -253,17 +257,35 @@ own_stopwords(EtqLangModel *m)
 	}
 }
 
+/* Words with signs from the profiles (some are also rule words). */
+static guint
+n_profile_words(const EtqRules *rules)
+{
+	guint n = 0;
+	for (guint l = 0; l < rules->profiles->len; l++) {
+		const EtqProfile *p = g_ptr_array_index(rules->profiles, l);
+		n += p->stopwords->len + p->words->len;
+	}
+	return n;
+}
+
 EtqLangModel *
 etq_langid_build(const EtqRules *rules)
 {
 	EtqLangModel *m = g_new0(EtqLangModel, 1);
+	EtqTexts owners;
 	m->n_langs = rules->profiles->len;
-	m->signs = g_array_new(FALSE, FALSE, sizeof(Sign));
-	etq_texts_init(&m->words, 0);
+	m->rule_words = g_string_chunk_new(16 * 1024);
+	note_rule_words(&owners, m->rule_words, rules);
+	/* sized so that neither grows: each step would be new memory */
+	guint n_words = n_profile_words(rules) + owners.n;
+	m->signs = g_array_sized_new(FALSE, FALSE, sizeof(Sign), n_words + n_words / 4);
+	etq_texts_init(&m->words, n_words);
 	etq_table_init(&m->letters, 0);
 	for (guint l = 0; l < m->n_langs; l++)
 		add_profile(m, l, g_ptr_array_index(rules->profiles, l));
-	add_rule_words(m, rules);
+	add_rule_words(m, &owners);
+	etq_texts_clear(&owners);
 	own_stopwords(m);
 	return m;
 }

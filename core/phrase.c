@@ -20,7 +20,7 @@ typedef struct Block {
 } Block;
 
 #define BLOCK_MIN 512
-#define ALIGN(n) (((n) + 15) & ~(gsize)15)
+#define ALIGN(n) (((n) + 7) & ~(gsize)7)
 
 static gpointer
 block_alloc(Block **blocks, gsize size)
@@ -457,7 +457,7 @@ copy_seq(Block **block, EtqSeq *to, const EtqSeq *from, const char *old, const c
 }
 
 static EtqSeq *
-compact(EtqSeq *seq, gsize words_len)
+compact(EtqSeq *seq, const char *words, gsize words_len)
 {
 	gsize size = ALIGN(sizeof(Block)) + ALIGN(sizeof(Tree)) + seq_bytes(seq) + ALIGN(words_len);
 	Block *block = g_malloc(size);
@@ -466,8 +466,7 @@ compact(EtqSeq *seq, gsize words_len)
 	block->used = ALIGN(sizeof *block);
 	Tree *tree = block_alloc(&block, sizeof *tree);
 	tree->blocks = block;
-	tree->seq.words = memcpy(block_alloc(&block, words_len), seq->words, words_len);
-	copy_seq(&block, &tree->seq, seq, seq->words, tree->seq.words);
+	copy_seq(&block, &tree->seq, seq, words, memcpy(block_alloc(&block, words_len), words, words_len));
 	etq_phrase_free(seq);
 	return &tree->seq;
 }
@@ -494,9 +493,9 @@ etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 	EtqSeq *seq = &tree->seq;
 	etq_text_scan(scan, phrase);
 	gboolean ok = parse_seq(&ps, seq);
-	seq->words = memcpy(block_alloc(&ps.blocks, scan->norm->len + 1), scan->norm->str, scan->norm->len + 1);
+	char *words = memcpy(block_alloc(&ps.blocks, scan->norm->len + 1), scan->norm->str, scan->norm->len + 1);
 	tree->blocks = ps.blocks;
-	place_words(seq, seq->words);
+	place_words(seq, words);
 	if (ok && count_variants(seq) > ETQ_VARIANTS_MAX)
 		ps.error = VARIANTS_ERROR;
 	else if (ok)
@@ -506,7 +505,7 @@ etq_phrase_parse_with(EtqText *scan, const char *phrase, const char **error)
 		etq_phrase_free(seq);
 		return NULL;
 	}
-	return compact(seq, scan->norm->len + 1);
+	return compact(seq, words, scan->norm->len + 1);
 }
 
 EtqSeq *

@@ -21,9 +21,8 @@ typedef enum {
 typedef struct EtqPiece EtqPiece;
 
 typedef struct {
-	EtqPiece *pieces;
+	EtqPiece *pieces;     /* their words are in the tree's own memory */
 	guint n;
-	char *words;          /* the phrase's normalised words (in the outermost sequence's) */
 } EtqSeq;
 
 struct EtqPiece {
