@@ -36,10 +36,11 @@ typedef struct {
 	guint ends;   /* index + 1 in EtqMatcher.ends, 0: none */
 	guint gaps;   /* index + 1 in EtqMatcher.gaps */
 	guint sym;    /* of the first word edge */
-	guint child;  /* its node (0: none, the root is nobody's child), | MORE_EDGES */
+	guint child;  /* its node (0: none, the root is nobody's child) */
+	/* Bit sym % 32 of each other word edge, which is in EtqMatcher.edges:
+	 * most look-ups there would miss, and a miss probes further than a hit. */
+	guint more;
 } Node;
-
-#define MORE_EDGES 0x80000000u /* the node's other word edges are in EtqMatcher.edges */
 
 typedef struct {
 	guint phrase, next;
@@ -118,7 +119,7 @@ intern(EtqMatcher *m, EtqTexts *table, const char *text)
 static guint
 new_node(EtqMatcher *m)
 {
-	Node n = { 0, 0, 0, 0 };
+	Node n = { 0, 0, 0, 0, 0 };
 	m->nodes = reserve(m->nodes, m->n_nodes, &m->nodes_cap, sizeof *m->nodes);
 	m->nodes[m->n_nodes] = n;
 	return m->n_nodes++;
@@ -129,9 +130,9 @@ new_node(EtqMatcher *m)
 static inline guint
 word_child(const EtqMatcher *m, const Node *nd, guint node, guint sym)
 {
-	if (nd->sym == sym && (nd->child & ~MORE_EDGES))
-		return nd->child & ~MORE_EDGES;
-	if (!(nd->child & MORE_EDGES))
+	if (nd->sym == sym && nd->child)
+		return nd->child;
+	if (!(nd->more >> (sym & 31) & 1))
 		return 0;
 	guint c = etq_table_get(&m->edges, (guint64)node << 32 | sym);
 	return c ? c - 1 : 0;
@@ -171,7 +172,7 @@ child(EtqMatcher *m, guint node, guint sym)
 		nd->child = c;
 	} else {
 		etq_table_put(&m->edges, (guint64)node << 32 | sym, c);
-		nd->child |= MORE_EDGES;
+		nd->more |= 1u << (sym & 31);
 	}
 	return c;
 }
@@ -507,8 +508,8 @@ etq_matcher_build(EtqRules *rules)
 	/* Sized for the shipped rules' shape, so that neither the arrays nor
 	 * the tables grow (each step copies, and new memory costs page faults):
 	 * per phrase filed about a member, 1.3 nodes, 0.75 ends and 0.7 edges
-	 * in the table (a table that grows holds both copies at once: 2.3 MB
-	 * instead of 1.5 on the shipped rules), and a new word every 5. */
+	 * in the table (a table that grows holds both copies at once), and a
+	 * new word every 5. */
 	guint n_phrases = count_phrases(rules);
 	etq_texts_init(&m->words, n_phrases / 4);
 	etq_texts_init(&m->prefixes, 0);
@@ -610,7 +611,7 @@ etq_matcher_phrase_in(const EtqMatcher *m, guint phrase, guint rule, EtqSlot slo
 gsize
 etq_matcher_memory(const EtqMatcher *m)
 {
-	return m->seen_words->len + (m->seen.mask + 1) * (sizeof *m->seen.keys + sizeof *m->seen.vals) +
+	return m->seen_words->len + m->seen.size * (sizeof *m->seen.keys + sizeof *m->seen.vals) +
 	       m->syms_cap * sizeof *m->tok_syms + m->off_cap * sizeof *m->tok_off +
 	       (m->found_cap + m->occ_cap) * sizeof(EtqOccurrence);
 }
@@ -698,7 +699,7 @@ token_symbols(EtqMatcher *m, const char *w, guint len)
 		return;
 	guint n = m->n_syms_run - from;
 	if (m->seen_words->len > SEEN_BYTES) { /* full: start again */
-		memset(m->seen.vals, 0, (m->seen.mask + 1) * sizeof *m->seen.vals);
+		memset(m->seen.vals, 0, m->seen.size * sizeof *m->seen.vals);
 		m->seen.n = 0;
 		g_byte_array_set_size(m->seen_words, 0);
 	}

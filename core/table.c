@@ -4,7 +4,7 @@
 
 /* A table fills to 1/2: most look-ups (a message's words, the trie's
  * edges) are misses, which probe to the end of a run. */
-#define FULL(t) ((t)->n * 2 > (t)->mask)
+#define FULL(n, slots) ((n) * 2 >= (slots))
 
 /* The smallest mask whose table holds expect keys. */
 static guint
@@ -19,12 +19,12 @@ mask_for(guint expect)
 void
 etq_table_init(EtqTable *t, guint expect)
 {
-	t->mask = mask_for(expect);
+	t->size = MAX(expect, 128) * 2 + 1;
 	t->n = 0;
 	/* one allocation: keys, then the values (zero: empty) */
-	t->keys = g_malloc((t->mask + 1) * (sizeof *t->keys + sizeof *t->vals));
-	t->vals = (guint *)(t->keys + t->mask + 1);
-	memset(t->vals, 0, (t->mask + 1) * sizeof *t->vals);
+	t->keys = g_malloc_n(t->size, sizeof *t->keys + sizeof *t->vals);
+	t->vals = (guint *)(t->keys + t->size);
+	memset(t->vals, 0, t->size * sizeof *t->vals);
 }
 
 void
@@ -41,11 +41,11 @@ etq_table_put(EtqTable *t, guint64 key, guint val)
 		t->n++;
 	t->keys[i] = key;
 	t->vals[i] = val + 1;
-	if (!FULL(t))
+	if (!FULL(t->n, t->size))
 		return;
 	EtqTable old = *t;
-	etq_table_init(t, old.n);
-	for (guint k = 0; k <= old.mask; k++)
+	etq_table_init(t, old.n * 2);
+	for (guint k = 0; k < old.size; k++)
 		if (old.vals[k])
 			etq_table_put(t, old.keys[k], old.vals[k] - 1);
 	etq_table_clear(&old);
@@ -127,7 +127,7 @@ etq_texts_put(EtqTexts *t, const char *key, gsize len, guint val)
 	t->keys[i] = key;
 	t->hashes[i] = hash;
 	t->vals[i] = val + 1;
-	if (!FULL(t))
+	if (!FULL(t->n, t->mask + 1))
 		return;
 	EtqTexts old = *t;
 	etq_texts_init(t, old.n);

@@ -6,14 +6,16 @@
 
 #include <glib.h>
 
-/* guint64 -> guint. A value is stored plus one; 0 marks an empty slot. */
+/* guint64 -> guint. A value is stored plus one; 0 marks an empty slot.
+ * Twice as many slots as the keys expected, not a power of two, which
+ * could be four times as many. */
 typedef struct {
 	guint64 *keys;
 	guint *vals;
-	guint mask, n;
+	guint size, n;
 } EtqTable;
 
-/* Room for expect keys without growing (the same size growing would reach). */
+/* Room for expect keys without growing. */
 void etq_table_init(EtqTable *t, guint expect);
 void etq_table_clear(EtqTable *t);
 void etq_table_put(EtqTable *t, guint64 key, guint val);
@@ -22,9 +24,10 @@ static inline guint
 etq_table_slot(const EtqTable *t, guint64 key)
 {
 	guint64 h = key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-	guint i = (guint)(h >> 32) & t->mask;
+	guint i = (guint)((h >> 32) * t->size >> 32); /* the high bits, scaled to the size */
 	while (t->vals[i] && t->keys[i] != key)
-		i = (i + 1) & t->mask;
+		if (++i == t->size)
+			i = 0;
 	return i;
 }
 
