@@ -78,7 +78,7 @@ $(BUILD)/etiquette-check-jit: $(BUILD)/cli/etiquette-check.o $(BUILD)/jit/patter
 
 bench: deps
 	@sh mk/deps.sh time valgrind
-	@$(MAKE) --no-print-directory all $(BUILD)/bench $(BUILD)/etiquette-check-jit
+	@$(MAKE) --no-print-directory all $(BUILD)/bench $(BUILD)/etiquette-check-jit $(BUILD)/test-plugin
 	@sh tools/bench.sh
 
 clean:

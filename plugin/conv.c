@@ -98,6 +98,7 @@ void etqp_conv_forget(PurpleConversation *conv)
 
 	if (c == NULL)
 		return;
+	etqp_rules_ready();
 	etq_state_forget(etqp->state, c->key);
 	g_hash_table_remove(etqp->convs, conv);
 	etqp_timers_update();

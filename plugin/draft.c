@@ -61,6 +61,7 @@ static char *check_draft(PurpleConversation *conv, const char *text)
 	if (etqp == NULL || conv == NULL || text == NULL || *text == '\0' ||
 	    !g_list_find(purple_get_conversations(), conv))
 		return NULL;
+	etqp_rules_ready();
 	c = etqp_conv_get(conv);
 	etqp_event_init(&ev, c, ETQ_DIR_OUT, NULL, text);
 	findings = etq_state_check(etqp->state, &ev, NULL);

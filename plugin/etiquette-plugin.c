@@ -1,7 +1,8 @@
 /* etiquette-plugin.c — the plugin's info, loading and unloading.
  *
- * Load: read the rule sets (shipped, then the user's rules_dir), make the
- * core's state, connect the signals. Unload: disconnect everything, stop
+ * Load: start reading the rule sets (shipped, then the user's rules_dir)
+ * in a thread (loader.c), connect the signals; the core's state is made
+ * with the first rules. Unload: disconnect everything, stop the load and
  * the timer, close the dialogs (their held text goes back to the user),
  * free all state.
  */
@@ -15,9 +16,9 @@
 EtqPlugin *etqp = NULL;
 
 /* rules/ of the source tree next to build/, else the installed folder. */
-static char *shipped_rules_dir(PurplePlugin *plugin)
+char *etqp_shipped_rules_dir(void)
 {
-	char *build = etq_source_build_dir(plugin ? plugin->path : NULL);
+	char *build = etq_source_build_dir(etqp->plugin ? etqp->plugin->path : NULL);
 
 	if (build != NULL) {
 		char *top = g_path_get_dirname(build);
@@ -32,60 +33,22 @@ static char *shipped_rules_dir(PurplePlugin *plugin)
 	return g_strdup(ETQ_RULES_DIR);
 }
 
-/* Problems go to the debug log, and into errors when it is given. */
-static guint load_dir(EtqRules *rules, const char *dir, GPtrArray *errors)
-{
-	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
-	guint i, n = etq_rules_load_dir(rules, dir, found);
-
-	for (i = 0; i < found->len; i++) {
-		purple_debug_warning(ETQP_DEBUG, "%s\n",
-		                     (const char *)g_ptr_array_index(found, i));
-		if (errors != NULL)
-			g_ptr_array_add(errors, g_strdup(g_ptr_array_index(found, i)));
-	}
-	purple_debug_info(ETQP_DEBUG, "%u rule sets from %s\n", n, dir);
-	g_ptr_array_unref(found);
-	return n;
-}
-
-/* The shipped rule sets, then the user's rules_dir. errors (may be NULL)
- * gets the problems of the user's folder: a folder that does not exist is
- * one. */
-EtqRules *etqp_load_rules(GPtrArray *errors)
-{
-	EtqRules *rules = etq_rules_new();
-	char *shipped = shipped_rules_dir(etqp->plugin);
-	char *user = etqp_pref_rules_dir();
-
-	if (g_file_test(shipped, G_FILE_TEST_IS_DIR))
-		load_dir(rules, shipped, NULL);
-	else
-		purple_debug_warning(ETQP_DEBUG, "no rule sets installed in %s\n", shipped);
-	if (user != NULL && g_file_test(user, G_FILE_TEST_IS_DIR))
-		load_dir(rules, user, errors);
-	else if (user != NULL && errors != NULL)
-		g_ptr_array_add(errors, g_strdup_printf(_("%s: not a folder"), user));
-	etq_rules_prepare(rules); /* once for both folders, before any message */
-	g_free(shipped);
-	g_free(user);
-	return rules;
-}
-
 /* The rules in use from now on, with a toggle per rule set. */
 static void adopt_rules(EtqRules *rules)
 {
 	etqp->rules = rules;
 	etqp_prefs_add_rulesets();
 	etqp_prefs_apply();
+	purple_debug_info(ETQP_DEBUG, "%u rule sets in use\n", etq_rules_n_sets(rules));
 }
 
-/* Rules and a fresh state, configured from the preferences. */
-static void start_core(void)
+/* The first rules come with a fresh state, configured from the
+ * preferences. */
+static void start_core(EtqRules *rules)
 {
 	EtqConfig config;
 
-	adopt_rules(etqp_load_rules(NULL));
+	adopt_rules(rules);
 	etqp_prefs_config(&config);
 	etqp->state = etq_state_new(etqp->rules, &config);
 }
@@ -105,6 +68,10 @@ void etqp_use_rules(EtqRules *rules)
 {
 	EtqRules *old = etqp->rules;
 
+	if (old == NULL) {
+		start_core(rules);
+		return;
+	}
 	adopt_rules(rules);
 	etq_state_set_rules(etqp->state, rules);
 	etq_rules_free(old);
@@ -115,8 +82,7 @@ static gboolean plugin_load(PurplePlugin *plugin)
 {
 	etqp = g_new0(EtqPlugin, 1);
 	etqp->plugin = plugin;
-	start_core();
-	etqp_reload_init();
+	etqp_load_start(); /* adopted when done, or when first needed */
 	etqp_convs_init();
 	etqp_giveback_register(plugin);
 	etqp_draft_register(plugin);
@@ -135,6 +101,7 @@ static gboolean plugin_unload(PurplePlugin *plugin)
 	purple_signals_disconnect_by_handle(plugin);
 	purple_prefs_disconnect_by_handle(plugin);
 	etqp_reload_stop();
+	etqp_load_stop();
 	etqp_outgoing_give_back_all();
 	etqp_giveback_unregister(plugin);
 	purple_plugin_ipc_unregister_all(plugin);

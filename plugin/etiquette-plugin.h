@@ -8,6 +8,7 @@
  *   incoming.c          checking received messages; closed conversations
  *   returns.c           held text of a closed conversation, offered back
  *   quiet.c             "don't warn me about this again", in the prefs
+ *   loader.c            loading the rules in a thread of their own
  *   reload.c            the user's rules folder, reloaded when it changed
  *   notes.c             findings: the debug line and the hint in the window
  *   giveback.c          giving held text back to the user (Edit): the UI's
@@ -49,11 +50,15 @@
 #define ETQP_PREFS "/plugins/core/etiquette"
 #define ETQP_PREFS_RULESETS ETQP_PREFS "/rulesets"
 
+typedef struct EtqLoad EtqLoad;
+
 /* The whole state of a loaded plugin; NULL while it is not loaded. */
 typedef struct {
 	PurplePlugin *plugin;
-	EtqRules *rules;
-	EtqState *state;
+	EtqRules *rules;     /* NULL until the first load is adopted (loader.c) */
+	EtqState *state;     /* made with the first rules */
+	EtqLoad *load;       /* loader.c: the load running, or NULL */
+	gboolean load_again; /* loader.c: another was asked for meanwhile */
 	GHashTable *convs; /* PurpleConversation * → EtqConv * (owned) */
 	GHashTable *keys;  /* the core's conversation name → EtqConv * */
 	guint timer;       /* purple timeout at the next deadline, or 0 */
@@ -84,11 +89,17 @@ typedef struct {
 } EtqConv;
 
 /* etiquette-plugin.c */
-EtqRules *etqp_load_rules(GPtrArray *errors);
+char *etqp_shipped_rules_dir(void);
 void etqp_use_rules(EtqRules *rules);
 
+/* loader.c */
+void etqp_load_start(void);
+void etqp_rules_ready(void);
+void etqp_load_stop(void);
+
 /* reload.c */
-void etqp_reload_init(void);
+char *etqp_folder_digest(const char *given);
+void etqp_rules_loaded(char *digest, EtqRules *rules, const GPtrArray *errors);
 void etqp_reload_later(void);
 void etqp_reload_stop(void);
 

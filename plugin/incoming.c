@@ -30,6 +30,7 @@ static void incoming(PurpleConversation *conv, const char *who,
 	if (etqp == NULL || conv == NULL || message == NULL || etqp_is_writing() ||
 	    !(flags & PURPLE_MESSAGE_RECV) || (flags & SKIP_FLAGS))
 		return;
+	etqp_rules_ready();
 	c = etqp_conv_get(conv);
 	plain = purple_markup_strip_html(message);
 #ifdef ETQ_LEAK_CANARY

@@ -351,6 +351,7 @@ static void outgoing(PurpleConversation *conv, char **message)
 	c = etqp_conv_get(conv);
 	if (c->releasing)
 		return;
+	etqp_rules_ready();
 	plain = purple_markup_strip_html(*message);
 	if (c->paste_source != 0 && !g_queue_is_empty(&c->held)) {
 		/* another line of the same paste: it waits behind the first */
@@ -398,6 +399,7 @@ static void record(PurpleConversation *conv, const char *message)
 
 	if (etqp == NULL || conv == NULL || message == NULL)
 		return;
+	etqp_rules_ready();
 	c = etqp_conv_get(conv);
 	plain = c->outbox ? c->outbox : purple_markup_strip_html(message);
 	c->outbox = NULL;

@@ -163,12 +163,14 @@ static void pref_changed(const char *name, PurplePrefType type,
 	if (etqp == NULL)
 		return;
 	if (g_str_has_prefix(name, ETQP_PREFS_RULESETS "/")) {
+		etqp_rules_ready();
 		etq_rules_set_enabled(etqp->rules,
 		                      name + strlen(ETQP_PREFS_RULESETS "/"),
 		                      GPOINTER_TO_INT(value));
 	} else if (strcmp(name, PREF_UNANSWERED) == 0 || strcmp(name, PREF_OVER) == 0) {
 		EtqConfig config;
 
+		etqp_rules_ready();
 		etqp_prefs_config(&config);
 		etq_state_set_config(etqp->state, &config);
 		etqp_timers_update();
@@ -274,6 +276,7 @@ PurplePluginPrefFrame *etqp_prefs_frame(PurplePlugin *plugin)
 	PurplePluginPrefFrame *frame = purple_plugin_pref_frame_new();
 
 	(void)plugin;
+	etqp_rules_ready();
 	purple_plugin_pref_frame_add(frame,
 		purple_plugin_pref_new_with_label(_("Behaviour")));
 	add_pref(frame, PREF_WARN, _("Ask before sending"));

@@ -7,7 +7,8 @@
  * loaded (a digest of the path, every file's name and bytes), and used only
  * if it loads without a problem: a broken or missing folder keeps the last
  * good rules and says so once (per broken content). The conversation state
- * keeps going with the new rules.
+ * keeps going with the new rules. The folder is read in the loader's
+ * thread (loader.c); the rules in use stay until the new ones are adopted.
  */
 #include <string.h>
 
@@ -50,15 +51,14 @@ static void digest_dir(GChecksum *sum, const char *dir, int depth)
 	g_ptr_array_unref(names);
 }
 
-/* What the user's folder holds now; "" when rules_dir is empty. */
-static char *folder_digest(void)
+/* What the user's folder (given: NULL when rules_dir is empty) holds now;
+ * "" for none. GLib only: the loader's worker calls it. */
+char *etqp_folder_digest(const char *given)
 {
-	char *given = etqp_pref_rules_dir();
 	char *dir = given ? g_canonicalize_filename(given, NULL) : NULL;
 	GChecksum *sum;
 	char *digest;
 
-	g_free(given);
 	if (dir == NULL)
 		return g_strdup("");
 	sum = g_checksum_new(G_CHECKSUM_SHA256);
@@ -71,7 +71,7 @@ static char *folder_digest(void)
 	return digest;
 }
 
-static void tell_broken(GPtrArray *errors)
+static void tell_broken(const GPtrArray *errors)
 {
 	GString *text = g_string_new(NULL);
 	guint i;
@@ -89,22 +89,18 @@ static void tell_broken(GPtrArray *errors)
 	g_string_free(text, TRUE);
 }
 
-static gboolean reload_cb(gpointer data)
+/* A load ended (loader.c): its rules are used, unless rules are in use
+ * and the user's folder has problems. Takes digest and rules (NULL: the
+ * folder did not change). */
+void etqp_rules_loaded(char *digest, EtqRules *rules, const GPtrArray *errors)
 {
-	char *digest = folder_digest();
-	GPtrArray *errors;
-	EtqRules *rules;
+	gboolean reload = etqp->rules != NULL;
 
-	(void)data;
-	etqp->reload_source = 0;
-	purple_debug_info(ETQP_DEBUG, "rules folder looked at\n");
-	if (strcmp(digest, etqp->rules_seen) == 0) {
+	if (reload)
+		purple_debug_info(ETQP_DEBUG, "rules folder looked at\n");
+	if (rules == NULL) {
 		g_free(digest);
-		return FALSE;
-	}
-	errors = g_ptr_array_new_with_free_func(g_free);
-	rules = etqp_load_rules(errors);
-	if (errors->len > 0) {
+	} else if (reload && errors->len > 0) {
 		etq_rules_free(rules);
 		if (g_strcmp0(digest, etqp->broken_seen) != 0)
 			tell_broken(errors);
@@ -112,18 +108,20 @@ static gboolean reload_cb(gpointer data)
 		etqp->broken_seen = digest;
 	} else {
 		etqp_use_rules(rules);
-		purple_debug_info(ETQP_DEBUG, "rules folder reloaded\n");
+		if (reload)
+			purple_debug_info(ETQP_DEBUG, "rules folder reloaded\n");
 		g_free(etqp->rules_seen);
 		etqp->rules_seen = digest;
 		g_clear_pointer(&etqp->broken_seen, g_free);
 	}
-	g_ptr_array_unref(errors);
-	return FALSE;
 }
 
-void etqp_reload_init(void)
+static gboolean reload_cb(gpointer data)
 {
-	etqp->rules_seen = folder_digest();
+	(void)data;
+	etqp->reload_source = 0;
+	etqp_load_start();
+	return FALSE;
 }
 
 /* rules_dir was written: look at it once it rests. */

@@ -11,6 +11,7 @@
  *                                slowest of several 4 KB and 1 MB messages of new words,
  *                                of one phrase head repeated, of words sharing a prefix,
  *                                with the rules alone and with a 250k-phrase user set
+ *   bench user-set               writes that user set into a new folder, and prints its path
  *
  * The events mix directions, chats, peers (500, or BENCH_PEERS), a tenth as
  * many channels, and ticks, so the timers, conversation state and cross-post
@@ -316,6 +317,12 @@ main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "hostile") == 0)
 		return bench_hostile(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "user-set") == 0) {
+		char *dir = user_set();
+		puts(dir);
+		g_free(dir);
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "load") == 0)
 		return bench_load(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "load-first") == 0)
@@ -324,6 +331,6 @@ main(int argc, char **argv)
 		return bench_draft(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "generate") == 0)
 		return bench_generate(atol(argv[2]), argc - 3, argv + 3);
-	fprintf(stderr, "usage: bench load RULES_DIR | bench load-first RULES_DIR | bench draft RULES_DIR | bench generate N FILE... | bench hostile RULES_DIR\n");
+	fprintf(stderr, "usage: bench load RULES_DIR | bench load-first RULES_DIR | bench draft RULES_DIR | bench generate N FILE... | bench hostile RULES_DIR | bench user-set\n");
 	return 2;
 }

@@ -16,6 +16,13 @@ GLIBC_TUNABLES=glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshol
 # Pidgin starting: the first load of a process, all of its memory new.
 for run in 1 2 3 4 5; do build/bench load-first rules; done | sort -n |
 	awk 'NR == 3 { printf "rule load, the first of a process: %.2f ms median (5 processes)\n", $1 }'
+# What the plugin's rule loads cost the UI thread now that they run in a
+# thread of their own (plugin/loader.c): the longest dispatch of libpurple's
+# main loop at plugin load and at reloads, with and without the user set of
+# `bench hostile` (tests/plugin/uithread.c).
+big=$(build/bench user-set)
+GST_REGISTRY=build/bench-gst-registry.bin build/test-plugin --ui-thread "$big" | sed -n 's/^# //p'
+rm -rf "$big" build/bench-gst-registry.bin
 # The Pidgin companion's live line: what one check of a draft costs. The
 # companion checks at most every 300 ms (pidgin/live.c), whatever the typing
 # speed; a keystroke in between only tests whether a check is pending.

@@ -1,8 +1,9 @@
 /* cycles.c — loading and unloading the plugin many times in one process.
  *
- * Each cycle loads the plugin, gives it work that leaves state behind (an
- * incoming question with its timer, a hint, an outgoing message held with
- * its question open), unloads it, and closes the conversations. After
+ * Each cycle loads the plugin and unloads it at once (its rules still
+ * loading in a thread), loads it again, gives it work that leaves state
+ * behind (an incoming question with its timer, a hint, an outgoing message
+ * held with its question open), unloads it, and closes the conversations. After
  * unloading, the plugin's stats hook must report nothing left.
  * Under valgrind (--valgrind) memcheck counts every byte still allocated,
  * reachable or not, after a warm-up and again after the last cycle: it must
@@ -50,7 +51,9 @@ static gboolean one_cycle(PurplePlugin *plugin, PurpleAccount *account, guint *h
 	guint s[6];
 	gboolean ok;
 
-	if (!purple_plugin_load(plugin))
+	/* unloaded at once, its rules still loading in a thread */
+	if (!purple_plugin_load(plugin) || !purple_plugin_unload(plugin) ||
+	    !purple_plugin_load(plugin))
 		return FALSE;
 	serv_got_im(gc, "maria", "could you help me with this?", PURPLE_MESSAGE_RECV, time(NULL));
 	serv_got_im(gc, "sam", "I shared your post", PURPLE_MESSAGE_RECV, time(NULL));

@@ -13,6 +13,7 @@
  *   prefs.c      the plugin's preferences from a damaged prefs.xml
  *   companion.c  the core plugin's signal and IPC for the Pidgin companion
  *   history.c    who the user talked with, known again after a restart
+ *   uithread.c   how long a rule load blocks the UI thread (`make bench`)
  *   desk.[ch]    real Pidgin on an Xvfb display: start, xdotool, screenshots
  *   realpidgin.c real Pidgin under Xvfb, driven with xdotool
  *   realfinch.c  real Finch in tmux, 80 columns
@@ -167,5 +168,6 @@ void scale_run(const char *plugin_path);
 void prefs_run(const char *plugin_path);
 void history_run(const char *self, const char *plugin_path);
 void history_before_run(const char *user_dir, int port);
+void ui_thread_run(const char *plugin_path, const char *big_dir);
 
 #endif

@@ -8,6 +8,8 @@
  *   test-plugin [--plugin ...] --scale                          1,000 conversations at once
  *   test-plugin [--plugin ...] --prefs                          its preferences damaged
  *   test-plugin [--plugin ...] --history                        known again after a restart
+ *   test-plugin [--plugin ...] --ui-thread DIR                  the UI thread during rule loads
+ *                                                               (DIR: a big user set)
  *
  * Prints one line per check ("ok - ..." or "not ok - ...") and closes with
  * "N passed, N failed"; exits 1 if anything failed.
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
 	guint cycles = 0;
 	gboolean valgrind = FALSE, companion = FALSE, real_pidgin = FALSE, real_companion = FALSE,
 	         scale = FALSE, prefs = FALSE, history = FALSE, real_finch = FALSE;
-	const char *screenshots = NULL;
+	const char *screenshots = NULL, *ui_thread = NULL;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -108,16 +110,21 @@ int main(int argc, char **argv)
 			history_before_run(argv[i + 1], atoi(argv[i + 2]));
 			return n_failed > 0 ? 1 : 0;
 		}
+		else if (strcmp(argv[i], "--ui-thread") == 0 && i + 1 < argc)
+			ui_thread = argv[++i];
 		else if (strcmp(argv[i], "--screenshots") == 0 && i + 1 < argc)
 			screenshots = argv[++i];
 		else {
 			fprintf(stderr, "usage: %s [--plugin PATH] [--cycles N [--valgrind] | --companion |\n"
 			        "       --real-pidgin [--screenshots DIR] | --real-companion [--screenshots DIR] |\n"
-			        "       --real-finch [--screenshots DIR] | --scale | --prefs | --history]\n", argv[0]);
+			        "       --real-finch [--screenshots DIR] | --scale | --prefs | --history |\n"
+			        "       --ui-thread DIR]\n", argv[0]);
 			return 2;
 		}
 	}
-	if (real_finch)
+	if (ui_thread != NULL)
+		ui_thread_run(plugin, ui_thread);
+	else if (real_finch)
 		real_finch_run(plugin, screenshots);
 	else if (real_pidgin)
 		real_pidgin_run(plugin, screenshots);

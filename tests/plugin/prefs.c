@@ -57,6 +57,12 @@ static gboolean request_open(gpointer data)
 	return ui_last_open_request(NULL) != NULL;
 }
 
+static gboolean rules_in_use(gpointer data)
+{
+	(void)data;
+	return ui_count_debug(0, "rule sets in use") > 0;
+}
+
 static void exchange(PurplePlugin *plugin, PurpleAccount *account)
 {
 	PurpleConnection *gc = purple_account_get_connection(account);
@@ -106,6 +112,8 @@ void prefs_run(const char *plugin_path)
 	plugin = ui_probe_plugin(plugin_path);
 	if (check(plugin != NULL && purple_plugin_load(plugin),
 	          "the plugin loads with its preferences damaged")) {
+		/* a toggle per rule set comes with the rules, loaded in a thread */
+		check(wait_until(rules_in_use, NULL, 5000), "its rules are in use");
 		check(has("warn_before_send", PURPLE_PREF_BOOLEAN) && has("hints", PURPLE_PREF_BOOLEAN) &&
 		      has("unanswered_seconds", PURPLE_PREF_INT) &&
 		      has("over_engagement_count", PURPLE_PREF_INT) &&

@@ -830,28 +830,44 @@ static void test_reload(const char *top, const char *rules_file)
 	g_free(slash);
 }
 
-/* A rule set of the user's own, in rules_dir: loaded once the preference
- * rests, with its own category and its own toggle. */
-static void test_user_rules(const char *user_dir)
+/* A rule set of the user's own, top/name/, with one rule: an outgoing
+ * message with word is held (category x-no-WORD-talk). Returns its rules
+ * file. */
+static char *write_user_set(const char *top, const char *name, const char *word)
 {
-	const char *set = "{ \"name\": \"acme\", \"description\": \"ACME rules of engagement\" }\n";
-	const char *rules =
-		"{ \"language\": \"*\", \"rules\": [ {\n"
-		"  \"id\": \"acme.x-no-salary-talk.any.salary\", \"category\": \"x-no-salary-talk\",\n"
-		"  \"severity\": \"warn\", \"dir\": \"out\", \"match\": [\"salary\"],\n"
-		"  \"message\": \"Salaries are not discussed in chat at ACME.\",\n"
-		"  \"examples\": [\"what is your salary?\"],\n"
-		"  \"counterexamples\": [\"see you at the meeting\"] } ] }\n";
-	char *dir = g_build_filename(user_dir, "my-rules", "acme", NULL);
-	char *top = g_path_get_dirname(dir);
+	char *dir = g_build_filename(top, name, NULL);
 	char *set_file = g_build_filename(dir, "set.json", NULL);
 	char *rules_file = g_build_filename(dir, "any.json", NULL);
-	guint first, dbg = ui_debug->len;
-	Request *r;
+	char *set = g_strdup_printf("{ \"name\": \"%s\", \"description\": \"No %s talk\" }\n",
+	                            name, word);
+	char *rules = g_strdup_printf(
+		"{ \"language\": \"*\", \"rules\": [ {\n"
+		"  \"id\": \"%s.x-no-%s-talk.any.%s\", \"category\": \"x-no-%s-talk\",\n"
+		"  \"severity\": \"warn\", \"dir\": \"out\", \"match\": [\"%s\"],\n"
+		"  \"message\": \"The %s is not discussed in chat here.\",\n"
+		"  \"examples\": [\"what is your %s?\"],\n"
+		"  \"counterexamples\": [\"see you at the meeting\"] } ] }\n",
+		name, word, word, word, word, word, word);
 
 	g_mkdir_with_parents(dir, 0700);
 	g_file_set_contents(set_file, set, -1, NULL);
 	g_file_set_contents(rules_file, rules, -1, NULL);
+	g_free(rules);
+	g_free(set);
+	g_free(set_file);
+	g_free(dir);
+	return rules_file;
+}
+
+/* A rule set of the user's own, in rules_dir: loaded once the preference
+ * rests, with its own category and its own toggle. */
+static void test_user_rules(const char *user_dir)
+{
+	char *top = g_build_filename(user_dir, "my-rules", NULL);
+	char *rules_file = write_user_set(top, "acme", "salary");
+	guint first, dbg = ui_debug->len;
+	Request *r;
+
 	type_rules_dir(top);
 	check(wait_debug(dbg, "rules folder reloaded", 1, 5000) &&
 	      ui_count_debug(dbg, "rules folder reloaded") == 1,
@@ -872,9 +888,42 @@ static void test_user_rules(const char *user_dir)
 	peer_wait(w.sam, first, NULL, 1, 3000);
 	check(ui_last_open_request("sam") == NULL && peer_count(w.sam, first, "alex", NULL) == 1,
 	      "rulesets/acme off: the same message goes out");
-	g_free(dir);
 	g_free(top);
-	g_free(set_file);
+	g_free(rules_file);
+}
+
+/* rules_dir changed: the folder is read in the loader's thread, and until
+ * its rules are adopted the ones in use check every message. */
+static void test_reload_in_thread(const char *user_dir)
+{
+	char *top = g_build_filename(user_dir, "my-rules", "other", NULL);
+	char *rules_file = write_user_set(top, "budget", "budget");
+	guint first, dbg = ui_debug->len;
+	Request *r;
+
+	purple_prefs_set_bool(PREF "rulesets/acme", TRUE);
+	purple_prefs_set_string(PREF "rules_dir", top);
+	wait_debug(dbg, "loading the rules in a thread", 1, 5000);
+	/* no main loop in between: the new rules cannot be adopted yet */
+	send_text(im("sam"), "what is your salary?");
+	r = ui_last_open_request("sam");
+	check(r != NULL && ui_count_debug(dbg, "finding x-no-salary-talk") == 1 &&
+	      ui_count_debug(dbg, "rules folder reloaded") == 0,
+	      "while a reload runs in its thread, the rules in use check (acme holds)");
+	if (r != NULL)
+		ui_answer(r, 1);
+	check(wait_debug(dbg, "rules folder reloaded", 1, 5000), "...then the new rules are adopted");
+	first = w.sam->msgs->len;
+	send_text(im("sam"), "what is your salary?");
+	peer_wait(w.sam, first, NULL, 1, 3000);
+	send_text(im("sam"), "what is the budget?");
+	r = ui_last_open_request("sam");
+	check(peer_count(w.sam, first, "alex", NULL) == 1 && r != NULL &&
+	      ui_count_debug(dbg, "finding x-no-budget-talk") == 1,
+	      "...and apply: acme's salary rule is gone, the budget rule holds");
+	if (r != NULL)
+		ui_answer(r, 1);
+	g_free(top);
 	g_free(rules_file);
 }
 
@@ -883,7 +932,7 @@ static void test_user_rules(const char *user_dir)
 static void test_unload(void)
 {
 	PurpleConversation *conv = im("lee");
-	guint first = w.lee->msgs->len, wr = ui_writes->len, s[6];
+	guint first = w.lee->msgs->len, wr = ui_writes->len, dbg, s[6];
 	Request *r;
 
 	send_text(conv, "could you review my cv, please?");
@@ -901,10 +950,21 @@ static void test_unload(void)
 	check(ui_requests->len > 0 && ui_last_open_request(NULL) == NULL &&
 	      peer_count(w.lee, first, "alex", NULL) == 1,
 	      "unloaded: no signal is left, messages go out unchecked");
+	/* no main loop in between: the rules are never handed over */
+	dbg = ui_debug->len;
+	check(purple_plugin_load(w.plugin) && purple_plugin_unload(w.plugin),
+	      "loaded, and unloaded while its rules load in a thread");
+	stats(s);
+	check(s[5] == 0 && ui_count_debug(dbg, "loading the rules in a thread") == 1 &&
+	      ui_count_debug(dbg, "rule sets in use") == 0,
+	      "...the load is stopped and freed, never adopted");
+	dbg = ui_debug->len;
 	check(purple_plugin_load(w.plugin), "the plugin loads again");
-	send_text(conv, "could you review my cv?");
-	r = wait_request("lee", 2000);
-	check(r != NULL, "loaded again: it checks again");
+	send_text(conv, "Dear [Name], could you review my cv?");
+	r = ui_last_open_request("lee");
+	check(r != NULL && ui_count_debug(dbg, "for the rules") == 1 &&
+	      ui_count_debug(dbg, "finding generic") == 1,
+	      "a template sent at once after loading waits for the rules: held, asked about");
 	if (r != NULL)
 		ui_answer(r, 1);
 }
@@ -971,6 +1031,7 @@ void scenarios_run(const char *plugin_path)
 		test_over_engagement();
 		test_prefs_frame(NULL);
 		test_user_rules(user_dir);
+		test_reload_in_thread(user_dir);
 		test_flood();
 		test_unload();
 		test_offline(); /* last: alex stays offline */
