@@ -17,7 +17,8 @@
  * Whatever needs the rules before the first load is adopted (a message
  * sent or received, the preferences frame, the companion's draft check)
  * calls etqp_rules_ready(), which joins the worker at once. A reload keeps
- * the rules in use until the new ones are adopted. One load at a time: a
+ * the rules in use until the new ones are adopted: by the idle callback,
+ * or by etqp_rules_ready() once the worker is done. One load at a time: a
  * reload asked for while one runs starts when it ends, and the result of
  * the one that ran is dropped if rules are in use (the newest wins).
  * Unloading joins the worker and frees what it made.
@@ -29,6 +30,7 @@ struct EtqLoad {
 	char *user;        /* NULL: no user folder */
 	char *seen;        /* the digest of the rules in use: the same, nothing is read */
 	gint cancelled;    /* atomic: unloading, stop between steps */
+	gint done;         /* atomic: the worker has its results */
 	GThread *thread;
 	guint idle;        /* the hand-over in the main thread, once the worker ends */
 	/* the results */
@@ -101,6 +103,7 @@ static gpointer load_rules(gpointer data)
 		if (!cancelled(load))
 			etq_rules_prepare(load->rules); /* once for both folders */
 	}
+	g_atomic_int_set(&load->done, TRUE);
 	load->idle = g_idle_add(done_cb, load);
 	return NULL;
 }
@@ -168,13 +171,20 @@ static gboolean done_cb(gpointer data)
 }
 
 /* Called before etqp->rules or etqp->state is used: before the first load
- * is adopted, it is waited for and adopted now. */
+ * is adopted, it is waited for and adopted now; a reload that has ended is
+ * adopted now too (a client whose main loop is not GLib's never runs the
+ * idle callback). */
 void etqp_rules_ready(void)
 {
 	gint64 start;
 
-	if (etqp == NULL || etqp->rules != NULL || etqp->load == NULL)
+	if (etqp == NULL || etqp->load == NULL)
 		return;
+	if (etqp->rules != NULL) {
+		if (g_atomic_int_get(&etqp->load->done))
+			hand_over(join());
+		return;
+	}
 	start = g_get_monotonic_time();
 	hand_over(join());
 	purple_debug_info(ETQP_DEBUG, "waited %" G_GINT64_FORMAT " us for the rules\n",
