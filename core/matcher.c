@@ -42,9 +42,11 @@ typedef struct {
 	guint more;
 } Node;
 
-/* A child with no node: only where phrases end (most phrases' last word).
- * LEAF | index + 1 of the first End, saving a node of 20 bytes each. */
+/* A child with no node: only where phrases end (most phrases' last word),
+ * LEAF | index + 1 of the first End, or LEAF | ONE | the phrase if it is
+ * one (most are): no node of 20 bytes, no End of 8. */
 #define LEAF 0x80000000u
+#define ONE 0x40000000u
 
 typedef struct {
 	guint phrase, next;
@@ -179,6 +181,22 @@ set_edge(EtqMatcher *m, guint node, guint sym, guint c)
 
 /* The node the word edge sym leads to from node, made if need be (a leaf
  * there becomes a node with its ends). */
+/* A phrase ending before the ends from index + 1 next on: its index + 1. */
+static guint
+push_end(EtqMatcher *m, guint phrase, guint next)
+{
+	m->ends = reserve(m->ends, m->n_ends, &m->ends_cap, sizeof *m->ends);
+	m->ends[m->n_ends++] = (End){ phrase, next };
+	return m->n_ends;
+}
+
+/* The ends of a leaf (or none) as a list: index + 1 of the first End. */
+static guint
+leaf_ends(EtqMatcher *m, guint c)
+{
+	return c & ONE ? push_end(m, c & ~(LEAF | ONE), 0) : c & ~LEAF;
+}
+
 static guint
 child(EtqMatcher *m, guint node, guint sym)
 {
@@ -186,7 +204,7 @@ child(EtqMatcher *m, guint node, guint sym)
 	if (c && !(c & LEAF))
 		return c;
 	guint n = new_node(m);
-	m->nodes[n].ends = c & ~LEAF;
+	m->nodes[n].ends = leaf_ends(m, c);
 	set_edge(m, node, sym, n);
 	return n;
 }
@@ -255,15 +273,6 @@ stem_symbol(EtqMatcher *m, int l, const char *word)
 	return intern(m, &m->stems[l], s);
 }
 
-/* A phrase ending before the ends from index + 1 next on: its index + 1. */
-static guint
-push_end(EtqMatcher *m, guint phrase, guint next)
-{
-	m->ends = reserve(m->ends, m->n_ends, &m->ends_cap, sizeof *m->ends);
-	m->ends[m->n_ends++] = (End){ phrase, next };
-	return m->n_ends;
-}
-
 /* Phrase ends at node. */
 static void
 add_end(EtqMatcher *m, guint node, guint phrase)
@@ -280,7 +289,7 @@ add_end_after(EtqMatcher *m, guint node, guint sym, guint phrase)
 	if (c && !(c & LEAF))
 		add_end(m, c, phrase);
 	else
-		set_edge(m, node, sym, LEAF | push_end(m, phrase, c & ~LEAF));
+		set_edge(m, node, sym, c ? LEAF | push_end(m, phrase, leaf_ends(m, c)) : LEAF | ONE | phrase);
 }
 
 typedef struct {
@@ -557,16 +566,16 @@ etq_matcher_build(EtqRules *rules)
 	EtqMatcher *m = g_new0(EtqMatcher, 1);
 	/* Sized for the shipped rules' shape, so that neither the arrays nor
 	 * the tables grow (each step copies, and new memory costs page faults):
-	 * per phrase filed about a member, 0.6 nodes, 0.75 ends and 0.7 edges
-	 * in the table (a table that grows holds both copies at once), and a
-	 * new word every 5. */
+	 * per phrase filed about a member, 0.6 nodes, 0.1 ends (most are in
+	 * leaves) and 0.7 edges in the table (a table that grows holds both
+	 * copies at once), and a new word every 5. */
 	guint n_phrases = count_phrases(rules);
 	etq_texts_init(&m->words, n_phrases / 4);
 	etq_texts_init(&m->prefixes, 0);
 	m->texts = g_string_chunk_new(16 * 1024);
 	m->prefix_lens = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->nodes = reserve(NULL, n_phrases, &m->nodes_cap, sizeof *m->nodes);
-	m->ends = reserve(NULL, n_phrases, &m->ends_cap, sizeof *m->ends);
+	m->ends = reserve(NULL, n_phrases / 8, &m->ends_cap, sizeof *m->ends);
 	m->gaps = g_array_new(FALSE, FALSE, sizeof(Gap));
 	m->members = reserve(NULL, n_phrases, &m->members_cap, sizeof *m->members);
 	m->phrase_members = reserve(NULL, n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
@@ -772,15 +781,20 @@ typedef struct {
 	guint start;             /* token the phrases being walked start at */
 } Run;
 
+static inline void
+found(Run *r, guint phrase, guint pos)
+{
+	EtqMatcher *m = r->m;
+	m->found = reserve(m->found, m->n_found, &m->found_cap, sizeof *m->found);
+	m->found[m->n_found++] = (EtqOccurrence){ phrase, r->start, pos };
+}
+
 /* The phrases of the ends from index + 1 e on, found up to token pos. */
 static inline void
 found_ends(Run *r, guint e, guint pos)
 {
-	EtqMatcher *m = r->m;
-	for (; e; e = m->ends[e - 1].next) {
-		m->found = reserve(m->found, m->n_found, &m->found_cap, sizeof *m->found);
-		m->found[m->n_found++] = (EtqOccurrence){ m->ends[e - 1].phrase, r->start, pos };
-	}
+	for (; e; e = r->m->ends[e - 1].next)
+		found(r, r->m->ends[e - 1].phrase, pos);
 }
 
 static void walk(Run *r, guint node, guint pos);
@@ -789,7 +803,9 @@ static void walk(Run *r, guint node, guint pos);
 static inline void
 step(Run *r, guint c, guint pos)
 {
-	if (c & LEAF)
+	if ((c & (LEAF | ONE)) == (LEAF | ONE))
+		found(r, c & ~(LEAF | ONE), pos);
+	else if (c & LEAF)
 		found_ends(r, c & ~LEAF, pos);
 	else if (c)
 		walk(r, c, pos);
