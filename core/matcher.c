@@ -53,7 +53,8 @@ typedef struct {
 } End;
 
 typedef struct {
-	guint min, max, child, next;
+	guint child, next;
+	guint8 min, max;     /* at most ETQ_GAP_MAX */
 } Gap;
 
 typedef struct {
@@ -212,7 +213,7 @@ child(EtqMatcher *m, guint node, guint sym)
 static guint
 add_gap(EtqMatcher *m, guint node, guint min, guint max, guint child)
 {
-	Gap gap = { min, max, child, m->nodes[node].gaps };
+	Gap gap = { child, m->nodes[node].gaps, min, max };
 	g_array_append_val(m->gaps, gap);
 	m->nodes[node].gaps = m->gaps->len;
 	return child;
