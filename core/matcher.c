@@ -44,7 +44,8 @@ typedef struct {
 
 /* A child with no node: only where phrases end (most phrases' last word),
  * LEAF | index + 1 of the first End, or LEAF | ONE | the phrase if it is
- * one (most are): no node of 20 bytes, no End of 8. */
+ * one (most are): no node of 20 bytes, no End of 8. Nodes, Ends and
+ * phrases number below 2^30: memory runs out long before. */
 #define LEAF 0x80000000u
 #define ONE 0x40000000u
 
