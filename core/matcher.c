@@ -490,17 +490,19 @@ phrase_id(Build *b, const char *text, int lang)
 		insert_words(b, text, sh, m->n_phrases);
 	} else if (!id) {
 		const char *error;
-		EtqSeq *seq = b->parsed ? g_hash_table_lookup(b->parsed, text) : NULL;
-		EtqSeq *own = seq ? NULL : (seq = etq_phrase_parse_with(&b->scan, text, &error));
+		/* a kept tree is taken: its memory serves what is built next (a
+		 * rare other language parses the phrase again) */
+		gpointer key = NULL, seq = NULL;
+		if (!b->parsed || !g_hash_table_steal_extended(b->parsed, text, &key, &seq))
+			seq = etq_phrase_parse_with(&b->scan, text, &error);
 		if (!seq) /* refused when the rules were read */
 			return 0;
 		Insert in = { m, m->n_phrases, lang };
 		Rest all = { seq, 0, NULL };
 		intern_pieces(m, seq);
 		file_rest(&in, &all, 0);
-		etq_phrase_free(own);
-		if (!own) /* filed: its memory serves what is built next (a rare other language parses it again) */
-			g_hash_table_remove(b->parsed, text);
+		g_free(key);
+		etq_phrase_free(seq);
 	}
 	if (!id) {
 		m->phrase_members = reserve(m->phrase_members, m->n_phrases, &m->phrases_cap, sizeof *m->phrase_members);
