@@ -181,8 +181,6 @@ set_edge(EtqMatcher *m, guint node, guint sym, guint c)
 	}
 }
 
-/* The node the word edge sym leads to from node, made if need be (a leaf
- * there becomes a node with its ends). */
 /* A phrase ending before the ends from index + 1 next on: its index + 1. */
 static guint
 push_end(EtqMatcher *m, guint phrase, guint next)
@@ -199,6 +197,8 @@ leaf_ends(EtqMatcher *m, guint c)
 	return c & ONE ? push_end(m, c & ~(LEAF | ONE), 0) : c & ~LEAF;
 }
 
+/* The node the word edge sym leads to from node, made if need be (a leaf
+ * there becomes a node with its ends). */
 static guint
 child(EtqMatcher *m, guint node, guint sym)
 {
