@@ -389,6 +389,19 @@ static PurplePlugin *load_plugin(const char *path)
 
 /* ---- --probe ---- */
 
+/* The plugin says so when it has adopted the rules its loader read in a
+ * thread of its own (plugin/loader.c). */
+static gboolean rules_in_use(gpointer data)
+{
+	guint i;
+
+	(void)data;
+	for (i = 0; i < debug_lines->len; i++)
+		if (strstr(g_ptr_array_index(debug_lines, i), "rule sets in use") != NULL)
+			return TRUE;
+	return FALSE;
+}
+
 static int probe(const char *path, const char *rules_dir)
 {
 	PurplePlugin *plugin = load_plugin(path);
@@ -405,11 +418,13 @@ static int probe(const char *path, const char *rules_dir)
 		purple_prefs_set_string(PREFS "/rules_dir", rules_dir);
 	loaded = purple_plugin_load(plugin) && purple_plugin_is_loaded(plugin);
 	printf("loaded: %s\n", loaded ? "yes" : "no");
+	if (loaded && !wait_until(rules_in_use, NULL, 30000))
+		printf("rules warning: not in use after 30 s\n");
 	for (i = 0; i < debug_lines->len; i++) {
 		const char *line = g_ptr_array_index(debug_lines, i);
 		unsigned n = 0;
 
-		if (sscanf(line, "%u rule sets from", &n) == 1) {
+		if (strstr(line, " rule sets from ") != NULL && sscanf(line, "%u", &n) == 1) {
 			printf("rules: %s\n", line);
 			n_sets += n;
 		} else if (strstr(line, "rule") != NULL || strstr(line, ".json") != NULL) {
