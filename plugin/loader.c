@@ -29,6 +29,7 @@ struct EtqLoad {
 	char *shipped;     /* the folders, from the main thread */
 	char *user;        /* NULL: no user folder */
 	char *seen;        /* the digest of the rules in use: the same, nothing is read */
+	char *gate;        /* for the tests: the load ends only once this file is gone */
 	gint cancelled;    /* atomic: unloading, stop between steps */
 	gint done;         /* atomic: the worker has its results */
 	GThread *thread;
@@ -47,6 +48,7 @@ static void load_free(EtqLoad *load)
 	g_free(load->shipped);
 	g_free(load->user);
 	g_free(load->seen);
+	g_free(load->gate);
 	g_free(load->digest);
 	etq_rules_free(load->rules);
 	g_ptr_array_unref(load->errors);
@@ -82,6 +84,14 @@ static gboolean cancelled(EtqLoad *load)
 
 static gboolean done_cb(gpointer data);
 
+/* The tests name a file in ETQ_TEST_LOAD_GATE to see what happens while a
+ * load runs, for as long as they need. */
+static void pass_gate(EtqLoad *load)
+{
+	while (load->gate != NULL && g_file_test(load->gate, G_FILE_TEST_EXISTS) && !cancelled(load))
+		g_usleep(10 * 1000);
+}
+
 /* The worker: the shipped rule sets, then the user's rules_dir (a folder
  * that does not exist is one of its problems), then the matcher. */
 static gpointer load_rules(gpointer data)
@@ -103,6 +113,7 @@ static gpointer load_rules(gpointer data)
 		if (!cancelled(load))
 			etq_rules_prepare(load->rules); /* once for both folders */
 	}
+	pass_gate(load);
 	g_atomic_int_set(&load->done, TRUE);
 	load->idle = g_idle_add(done_cb, load);
 	return NULL;
@@ -116,12 +127,14 @@ void etqp_load_start(void)
 
 	if (etqp->load != NULL) {
 		etqp->load_again = TRUE;
+		purple_debug_info(ETQP_DEBUG, "a load runs: the next one starts when it ends\n");
 		return;
 	}
 	load = g_new0(EtqLoad, 1);
 	load->shipped = etqp_shipped_rules_dir();
 	load->user = etqp_pref_rules_dir();
 	load->seen = g_strdup(etqp->rules_seen);
+	load->gate = g_strdup(g_getenv("ETQ_TEST_LOAD_GATE"));
 	load->errors = g_ptr_array_new_with_free_func(g_free);
 	load->log = g_ptr_array_new_with_free_func(g_free);
 	etqp->load = load;

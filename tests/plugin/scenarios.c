@@ -893,18 +893,25 @@ static void test_user_rules(const char *user_dir)
 }
 
 /* rules_dir changed: the folder is read in the loader's thread, and until
- * its rules are adopted the ones in use check every message. */
+ * its rules are adopted the ones in use check every message. A folder
+ * chosen while that load runs wins: the load's rules are dropped, the
+ * newest folder is read and used. The loads wait at a gate (a file,
+ * ETQ_TEST_LOAD_GATE) for as long as the test looks at them. */
 static void test_reload_in_thread(const char *user_dir)
 {
 	char *top = g_build_filename(user_dir, "my-rules", "other", NULL);
+	char *newest = g_build_filename(user_dir, "my-rules", "newest", NULL);
+	char *gate = g_build_filename(user_dir, "load-gate", NULL);
 	char *rules_file = write_user_set(top, "budget", "budget");
+	char *newest_file = write_user_set(newest, "pension", "pension");
 	guint first, dbg = ui_debug->len;
 	Request *r;
 
+	g_file_set_contents(gate, "", 0, NULL);
+	g_setenv("ETQ_TEST_LOAD_GATE", gate, TRUE);
 	purple_prefs_set_bool(PREF "rulesets/acme", TRUE);
 	purple_prefs_set_string(PREF "rules_dir", top);
 	wait_debug(dbg, "loading the rules in a thread", 1, 5000);
-	/* no main loop in between: the new rules cannot be adopted yet */
 	send_text(im("sam"), "what is your salary?");
 	r = ui_last_open_request("sam");
 	check(r != NULL && ui_count_debug(dbg, "finding x-no-salary-talk") == 1 &&
@@ -912,17 +919,29 @@ static void test_reload_in_thread(const char *user_dir)
 	      "while a reload runs in its thread, the rules in use check (acme holds)");
 	if (r != NULL)
 		ui_answer(r, 1);
-	check(wait_debug(dbg, "rules folder reloaded", 1, 5000), "...then the new rules are adopted");
+	purple_prefs_set_string(PREF "rules_dir", newest);
+	check(wait_debug(dbg, "a load runs: the next one starts when it ends", 1, 5000),
+	      "...a newer folder chosen meanwhile waits for that load");
+	g_unlink(gate);
+	g_unsetenv("ETQ_TEST_LOAD_GATE");
+	check(wait_debug(dbg, "rules folder reloaded", 1, 5000) &&
+	      wait_debug(dbg, "loading the rules in a thread", 2, 5000),
+	      "...then the newest folder is read and its rules adopted");
 	first = w.sam->msgs->len;
-	send_text(im("sam"), "what is your salary?");
-	peer_wait(w.sam, first, NULL, 1, 3000);
 	send_text(im("sam"), "what is the budget?");
+	peer_wait(w.sam, first, NULL, 1, 3000);
+	send_text(im("sam"), "what is your pension?");
 	r = ui_last_open_request("sam");
 	check(peer_count(w.sam, first, "alex", NULL) == 1 && r != NULL &&
-	      ui_count_debug(dbg, "finding x-no-budget-talk") == 1,
-	      "...and apply: acme's salary rule is gone, the budget rule holds");
+	      ui_count_debug(dbg, "finding x-no-pension-talk") == 1 &&
+	      ui_count_debug(dbg, "finding x-no-budget-talk") == 0 &&
+	      ui_count_debug(dbg, "rules folder reloaded") == 1,
+	      "...and apply: the budget rules of the load in between never did, the pension rule holds");
 	if (r != NULL)
 		ui_answer(r, 1);
+	g_free(gate);
+	g_free(newest);
+	g_free(newest_file);
 	g_free(top);
 	g_free(rules_file);
 }
