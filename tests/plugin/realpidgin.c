@@ -206,6 +206,23 @@ static void check_labels(Desk *d, const char *prefs, const Words *w, const Words
 	g_free(all);
 }
 
+/* The end of Pidgin's debug log and output, to tell why it failed. */
+static void log_tail(const Desk *d, guint n)
+{
+	char *log = g_build_filename(d->home, "pidgin.log", NULL), *contents = NULL;
+	char **lines;
+	guint len, i;
+
+	g_file_get_contents(log, &contents, NULL, NULL);
+	lines = g_strsplit(contents ? contents : "(no pidgin.log)", "\n", -1);
+	len = g_strv_length(lines);
+	for (i = len > n ? len - n : 0; i < len; i++)
+		note("pidgin.log: %s", lines[i]);
+	g_strfreev(lines);
+	g_free(contents);
+	g_free(log);
+}
+
 /* The plugin's preferences at Pidgin's default size: Tools → Plugins
  * (Ctrl+U), Etiquette, Configure Plugin (Alt+U); what it reads, and a
  * screenshot of it. */
@@ -215,8 +232,10 @@ static void prefs_dialog(Desk *d, const char *screenshots, const Words *w, const
 	const char *argv[] = { "xdotool", "getwindowgeometry", NULL, NULL };
 	int i;
 
-	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", w->lang))
+	if (!check(blist != NULL, "real Pidgin (%s): the buddy list is open", w->lang)) {
+		log_tail(d, 40);
 		return;
+	}
 	/* a busy machine may take the key before the focus: then once more */
 	for (i = 0; i < 2 && plugins == NULL; i++) {
 		desk_xdo(d, "windowfocus", "--sync", blist, NULL);
