@@ -177,12 +177,12 @@ note_phrase_words(EtqTexts *owners, GStringChunk *chunk, const char *phrase, gui
 /* The rules' phrases: a rule takes its lists' phrases by pointer, so one
  * text is often in many rules; it is noted once per language. */
 static void
-note_rule_phrases(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
+note_rule_phrases(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules, guint entries)
 {
 	EtqTable noted; /* phrase -> lang */
 	/* the shipped rules take a phrase into six rules on average: sized so
 	 * that the table does not grow (each step is new memory) */
-	etq_table_init(&noted, etq_rules_n_phrase_entries(rules) / 6);
+	etq_table_init(&noted, entries / 6);
 	for (guint r = 0; rules->all_rules && r < rules->all_rules->len; r++) {
 		const EtqRule *rule = g_ptr_array_index(rules->all_rules, r);
 		for (int slot = 0; rule->lang >= 0 && slot < N_SLOTS; slot++)
@@ -227,9 +227,10 @@ note_profile_lists(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 static void
 note_rule_words(EtqTexts *owners, GStringChunk *chunk, const EtqRules *rules)
 {
+	guint entries = etq_rules_n_phrase_entries(rules);
 	/* the shipped rules have a distinct word per nine phrase entries */
-	etq_texts_init(owners, etq_rules_n_phrase_entries(rules) / 9);
-	note_rule_phrases(owners, chunk, rules);
+	etq_texts_init(owners, entries / 9);
+	note_rule_phrases(owners, chunk, rules, entries);
 	note_profile_lists(owners, chunk, rules);
 }
 
