@@ -9,6 +9,8 @@
  * shipped rules alone) and big_dir (e.g. `bench user-set`: 250k phrases).
  * Works with any build of the plugin, so a synchronous one can be compared.
  */
+#include <stdlib.h>
+
 #include <glib/gstdio.h>
 
 #include <prefs.h>
@@ -35,29 +37,18 @@ static gint64 longest_until(guint from, const char *text)
 	return longest;
 }
 
-static gint64 median(gint64 *v, guint n)
+static int by_time(const void *a, const void *b)
 {
-	guint i, j;
+	gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
 
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			gint64 t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
+	return (x > y) - (x < y);
 }
 
 static void say(const char *what, gint64 *us, guint n)
 {
-	gint64 worst = us[0];
-	guint i;
-
-	for (i = 1; i < n; i++)
-		worst = MAX(worst, us[i]);
+	qsort(us, n, sizeof *us, by_time);
 	note("UI thread blocked, %s: %.1f ms median, %.1f ms worst (%u runs)", what,
-	     median(us, n) / 1000.0, worst / 1000.0, n);
+	     us[n / 2] / 1000.0, us[n - 1] / 1000.0, n);
 }
 
 static void load_runs(PurplePlugin *plugin)
